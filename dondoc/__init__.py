@@ -1,0 +1,3 @@
+"""dondoc: theo dõi, đôn đốc kế hoạch cải cách hành chính."""
+
+__version__ = "0.1.0"
