@@ -16,6 +16,7 @@ class Row:
     cells: list[str]
     line: int | None = None  # 1-based source line or row index, for the review screen
     spans_all: bool = False  # one merged cell across the table (a section row in DOCX/XLSX/HTML)
+    notes: list[str] = field(default_factory=list)  # warning codes the reader raised for this row
 
 
 @dataclass
