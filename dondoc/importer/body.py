@@ -86,20 +86,24 @@ def _starts_upper(text: str) -> bool:
     return bool(ch) and ch.isalpha() and ch.isupper()
 
 
-def _short_limit(lines: list[str]) -> int:
-    """Below this length a heading line is a whole heading, not the first line of a wrapped one."""
+def _widths(lines: list[str]) -> tuple[int, bool]:
+    """(heading length limit, one paragraph per line?) from the line lengths.
+
+    Hard-wrapped text (PDF, copied web pages) has most lines near one width, ~80 characters; a reader
+    that gives one paragraph per line (HTML, DOCX) has many lines far longer than any wrap width.
+    Below the limit a numbered line is a whole heading, not the first line of a wrapped one."""
     lengths = sorted(len(x) for x in lines)
     if not lengths:
-        return 70
+        return 70, False
     width = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
-    return max(25, min(70, int(width * 0.8)))
+    return max(25, min(70, int(width * 0.8))), width > 160
 
 
 def paragraphs(lines: list[str]) -> list[str]:
     """Rejoin hard-wrapped lines into paragraphs (NFC, white space folded)."""
     clean = [fold(x) for x in lines or () if isinstance(x, str)]
     clean = [x for x in clean if x and x != "|"]
-    limit = _short_limit(clean)
+    limit, per_line = _widths(clean)
     out: list[str] = []
     cur: list[str] = []  # lines of the paragraph being built
     cur_caps = False  # is every line of it upper case (a heading)?
@@ -120,7 +124,7 @@ def paragraphs(lines: list[str]) -> list[str]:
             out.append(line)
             continue
         caps = is_caps(line) or not _letters(line)
-        if cur and _continues(cur, cur_caps, line, limit, bool(out) and _caps_heading(out[-1])):
+        if cur and _continues(cur, cur_caps, line, limit, bool(out) and _caps_heading(out[-1]), per_line):
             cur.append(line)
             cur_caps = cur_caps and caps
         else:
@@ -130,10 +134,16 @@ def paragraphs(lines: list[str]) -> list[str]:
     return out
 
 
-def _continues(cur: list[str], prev_caps: bool, line: str, limit: int, after_heading: bool) -> bool:
+def _continues(cur: list[str], prev_caps: bool, line: str, limit: int, after_heading: bool,
+               per_line: bool = False) -> bool:
     prev_line = cur[-1]
     first = cur[0]
     ended = bool(_END_STRONG.search(prev_line))
+    if per_line:
+        # each line is a paragraph; only a heading broken over lines or a sentence cut mid-way goes on
+        if prev_caps and not ended and is_caps(_first_word(line)) and not is_marker_start(line):
+            return True
+        return _starts_lower(line) and not prev_line.endswith((".", "!", "?"))
     # an upper-case heading wrapped over lines: "II. NHIỆM VỤ CẢI" / "CÁCH HÀNH CHÍNH"
     if prev_caps and not ended and is_caps(_first_word(line)) and not is_marker_start(line):
         return True

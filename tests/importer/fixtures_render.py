@@ -114,6 +114,14 @@ def build(plan: dict[str, Any]) -> Doc:
         paras += [("normal", f"- {t}" + ("" if t.endswith(".") else ";")) for t in targets]
     if plan["report_periods"]:
         paras.append(("bold", "III. CHẾ ĐỘ BÁO CÁO"))
+        submit_day = date.fromisoformat(plan["report_periods"][0]["submit_by"]).day + 1
+        paras.append(
+            (
+                "normal",
+                "Các cơ quan, đơn vị gửi báo cáo hàng quý, 6 tháng và năm về Sở Nội vụ trước ngày "
+                f"{submit_day} của tháng cuối kỳ báo cáo. Thời điểm chốt số liệu của từng loại báo cáo như sau:",
+            )
+        )
         for p in plan["report_periods"]:
             paras.append(
                 (

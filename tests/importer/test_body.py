@@ -212,3 +212,13 @@ def test_linear_time_on_upper_case_runs():
     t0 = time.perf_counter()
     assert len(paragraphs(lines)) == 1
     assert time.perf_counter() - t0 < 5
+
+
+def test_one_paragraph_per_line_reader_without_final_punctuation():
+    long_text = "Tiếp tục đẩy mạnh cải cách hành chính, nâng cao chất lượng phục vụ người dân, doanh nghiệp " * 3
+    lines = [long_text.strip() + ".", "- Tổ chức tập huấn nghiệp vụ cho công chức một cửa",
+             "Công tác kiểm tra được tăng cường", "KẾ HOẠCH", "CẢI CÁCH HÀNH CHÍNH NĂM 2024",
+             "Nội dung bị ngắt giữa câu và", "tiếp tục ở dòng sau."]
+    assert paragraphs(lines) == [long_text.strip() + ".", "- Tổ chức tập huấn nghiệp vụ cho công chức một cửa",
+                                 "Công tác kiểm tra được tăng cường", "KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2024",
+                                 "Nội dung bị ngắt giữa câu và tiếp tục ở dòng sau."]

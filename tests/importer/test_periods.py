@@ -124,3 +124,17 @@ def test_seed_periods_exact(stem):
     want = seeds.gold(stem)
     got = [p.to_dict() for p in extract_report_periods(seeds.seed_body_lines(stem), want["document"]["plan_year"])]
     assert got == want["report_periods"]
+
+
+def test_relative_window_stated_once_for_every_period():
+    lines = ["Các cơ quan báo cáo định kỳ hàng quý, 6 tháng, năm gửi Sở Nội vụ trước ngày 15 của tháng cuối kỳ "
+             "báo cáo.",
+             "Thời gian chốt số liệu: tính từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng cuối kỳ báo "
+             "cáo (báo cáo quý, 6 tháng, năm)."]
+    assert rows(lines, 2024) == [
+        ("Quý I/2024", date(2023, 12, 15), date(2024, 3, 14), date(2024, 3, 14)),
+        ("6 tháng đầu năm 2024", date(2023, 12, 15), date(2024, 6, 14), date(2024, 6, 14)),
+        ("Quý III/2024", date(2024, 6, 15), date(2024, 9, 14), date(2024, 9, 14)),
+        ("Năm 2024", date(2023, 12, 15), date(2024, 12, 14), date(2024, 12, 14)),
+    ]
+    assert rows(lines, None) == []

@@ -290,6 +290,23 @@ def test_docx_order_numbering_merges_and_nested_tables() -> None:
     assert rows[3][:2] == ["", "Việc B"]  # continuation of the merge: empty, not repeated
 
 
+def test_macro_enabled_docx_is_read() -> None:
+    data = _small_docx()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            payload = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                payload = payload.replace(
+                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+                )
+            dst.writestr(info, payload)
+    grid = read_grid(out.getvalue(), "a.docm")
+    assert grid.body == ["Kế hoạch"] and len(grid.tables) == 1
+
+
 def test_docx_without_table_reads_as_body_only() -> None:
     import docx
 

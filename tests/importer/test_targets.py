@@ -200,3 +200,25 @@ def test_seed_targets_overall():
         a, b, c = score.score_targets(seeds.gold(stem)["targets"], _seed_targets(stem))
         tp, fp, fn = tp + a, fp + b, fn + c
     assert score.f1(tp, fp, fn) >= 0.95, (tp, fp, fn)
+
+
+def test_results_section_of_last_year_states_no_targets():
+    body = ["I. KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM 2022",
+            "Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98,5%; mức độ hài lòng đạt 92%.",
+            "II. MỤC TIÊU, CHỈ TIÊU NĂM 2023", "1. Kết quả giải quyết hồ sơ đúng hạn đạt trên 99%.",
+            "2. Tồn tại, hạn chế", "Còn 2% hồ sơ trễ hạn.", "3. Chỉ tiêu", "- Mức độ hài lòng đạt tối thiểu 95%."]
+    assert vals(*body) == [(99, "%", ">="), (95, "%", ">=")]
+
+
+def test_scopes_after_a_comma_stay_in_one_clause_and_past_counts_are_skipped():
+    t = ("Thực hiện số hóa kết quả giải quyết TTHC đạt 100% đối với cấp tỉnh, 80% đối với cấp huyện và 60% đối "
+         "với cấp xã")
+    assert got(t + ".") == [(t, 100, "%", "="), (t, 80, "%", ">="), (t, 60, "%", ">=")]
+    assert got("Năm 2022, toàn tỉnh đã tiếp nhận 15.234 hồ sơ.") == []
+    assert vals("Chỉ số CCHC của tỉnh tăng ít nhất 03 bậc so với năm 2022.") == [(3, "bậc", ">=")]
+
+
+def test_a_body_with_one_target_still_takes_the_table_ones():
+    assert vals("Phấn đấu 100% hồ sơ đúng hạn.", tasks=["Phấn đấu 100% hồ sơ được giải quyết đúng hạn",
+                                                        "Số hóa tối thiểu 30% kết quả giải quyết TTHC"]) == [
+        (100, "%", "="), (30, "%", ">=")]

@@ -190,16 +190,17 @@ _MIXED_LOCALITY = re.compile(r"\b" + _LEVELS + r"\s+(?=[^\W\d_])")
 
 
 def _caps_name_after(text: str, start: int, limit: int = 5) -> str:
-    """Upper-case words from `start` that name a place ("SƠN LA"), stopping at the next body's keyword."""
+    """Upper-case words from `start` that name a place ("SƠN LA"), stopping at the next body's keyword
+    ("... SƠN LA SỞ NỘI VỤ")."""
     picked: list[str] = []
-    for word in text[start:].split(" "):
-        bare = word.strip(_WORD_PUNCT)
+    for m in re.finditer(r"\S+", text[start:start + 120]):
+        bare = m.group(0).strip(_WORD_PUNCT)
+        if bare == "-" and picked:
+            picked.append("-")
+            continue
         if not bare or not _is_caps_word(bare) or any(ch.isdigit() for ch in bare):
-            if bare == "-" and picked:
-                picked.append("-")
-                continue
             break
-        if picked and _NAME_STOP.match(akey(text[start:].split(" ", len(picked))[-1])):
+        if picked and _NAME_STOP.match(akey(text[start + m.start():start + m.start() + 20])):
             break
         picked.append(bare)
         if len(picked) >= limit:
@@ -247,7 +248,7 @@ class _Doc:
         pos = self.key.find(k)
         while pos >= 0:
             end = pos + len(k)
-            if (pos == 0 or not self.key[pos - 1].isalnum()) and (end >= len(k) or end == len(self.key)
+            if (pos == 0 or not self.key[pos - 1].isalnum()) and (end == len(self.key)
                                                                    or not self.key[end].isalnum()):
                 found = self.text[pos:end]
                 if any(ch.islower() for ch in found):
@@ -384,12 +385,11 @@ def _issuer_from_block(doc: _Doc, block: str, head: str) -> str | None:
         loc = f" {_LEVEL_WORDS[level]} {_name_case(doc, name) if name.isupper() else name}" if (
             level and name) else ""
         return _agency_case(doc, agency) + loc
-    if not name:
+    if not (level and name):
         found = _locality_in_head(doc, head) or doc.locality()
         if not found:
             return "Ủy ban nhân dân"
         level, name = found
-    assert level is not None
     return f"Ủy ban nhân dân {_LEVEL_WORDS[level]} {_name_case(doc, name) if name.isupper() else name}"
 
 
@@ -601,8 +601,8 @@ def _title(doc: _Doc) -> str | None:
         # a subtitle in ordinary case under "KẾ HOẠCH" (a department's plan)
         if j < len(units):
             line = units[j]
-            if (len(line) < 200 and not _TITLE_STOP.match(line) and not _DOC_NUMBER_IN_TEXT.search(line)
-                    and line[:1].isupper()):
+            if (len(line) < 160 and line[:1].isupper() and not _TITLE_STOP.match(line)
+                    and not _DOC_NUMBER_IN_TEXT.search(line) and not line.rstrip().endswith(":")):
                 return "Kế hoạch " + _lower_first(line.rstrip(" ."))
     m = _ISSUED_WITH.search(doc.text)
     if m:

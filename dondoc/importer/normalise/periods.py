@@ -11,7 +11,9 @@ Each data window ("từ ngày A đến [trước] ngày B") anchors one period; 
 the period mentioned just before it (or, failing that, what the window spans).
 The submission day comes from a date the period's own sentence gives, else from
 the plan's general rule ("trước ngày 15 của tháng cuối kỳ" = the 14th of the
-period's last month). A plan that gives no dated window sets no periods.
+period's last month). A window stated once for all periods ("từ ngày 15 của
+tháng trước kỳ báo cáo đến ngày 14 của tháng cuối kỳ") dates the reports the
+paragraph names for the plan's year. A plan that dates no window sets no periods.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ def _date_pat(p: str) -> str:
 
 
 _WINDOW = re.compile(
-    rf"\btu\s+{_date_pat('a')}(?:\s+\([^)]{{0,40}}\)|\s+[^\d.;:()]{{1,30}}?)?\s*,?\s*(?:den|toi)\s+(?:het\s+)?(?P<before>truoc\s+)?"
-    rf"(?:het\s+)?{_date_pat('b')}")
+    rf"\btu\s+{_date_pat('a')}(?:\s+\([^)]{{0,40}}\)|\s+[^\d.;:()]{{1,30}}?)?\s*,?\s*(?:den|toi)\s+"
+    rf"(?:het\s+)?(?P<before>truoc\s+)?(?:het\s+)?{_date_pat('b')}")
 _SUBMIT = re.compile(
     rf"\b(?P<how>truoc|cham nhat(?:\s+la)?|truoc hoac trong|khong qua)\s+(?:ngay\s+)?{_date_pat('s')}")
 # the general rule: "trước ngày 15 của tháng cuối kỳ (báo cáo)", "chậm nhất ngày 14 tháng cuối quý"
@@ -45,6 +47,15 @@ _NAME = re.compile(
     r"|\b(?:bao cao|ky|ca)\s+nam\b(?:\s+(?P<yy>\d{4}))?"
     r"|\bnam\s+(?P<bare>\d{4})\b")
 _REPORTISH = re.compile(r"bao cao|so lieu")
+# the window stated once for every period: "từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng cuối kỳ"
+_RELATIVE = re.compile(
+    r"\btu\s+ngay\s+(?P<a>\d{1,2})\s+(?:cua\s+)?thang\s+(?:truoc|cuoi\s+(?:cua\s+)?ky\s+truoc|lien\s+ke\s+truoc)"
+    r"[^.;]{0,40}?\s(?:den|toi)\s+(?:het\s+)?(?P<before>truoc\s+)?(?:het\s+)?ngay\s+(?P<b>\d{1,2})\s+"
+    r"(?:cua\s+)?thang\s+cuoi\s+(?:cua\s+)?(?:moi\s+)?(?:ky|quy)")
+_MENTIONS = {"q": re.compile(r"\bquy\b"), "h1": re.compile(r"\b(?:6|06|sau)\s+thang\b"),
+             "m9": re.compile(r"\b(?:9|09|chin)\s+thang\b"), "y": re.compile(r"\bnam\b")}
+_FIRST_MONTH = {"q1": 1, "q2": 4, "q3": 7, "q4": 10, "h1": 1, "m9": 1, "y": 1}
+_ORDER = ("q1", "q2", "h1", "q3", "m9", "q4", "y")
 _QUARTERS = {"i": 1, "1": 1, "ii": 2, "2": 2, "iii": 3, "3": 3, "iv": 4, "4": 4}
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -105,17 +116,22 @@ def extract_report_periods(lines: list[str], plan_year: int | None) -> list[Repo
 
 
 def _extract(lines: list[str], plan_year: int | None) -> list[ReportPeriod]:
-    paras = [(p, akey(p)) for p in paragraphs(lines)]
+    keys = [akey(p) for p in paragraphs(lines)]
     rule_day: int | None = None
-    for _, k in paras:
+    for k in keys:
         r = _RULE.search(k)
         if r:
             day = int(r.group("d"))
-            rule_day = day if r.group("how").startswith("cham") else day - 1
+            rule_day = day - 1 if r.group("how") == "truoc" else day  # "trước ngày 15" is the 14th at the latest
             break
     out: list[ReportPeriod] = []
     seen: set[tuple[date | None, date | None, date | None]] = set()
-    for _, k in paras:
+    relative: tuple[re.Match[str], str] | None = None
+    for k in keys:
+        if relative is None and _REPORTISH.search(k):
+            r = _RELATIVE.search(k)
+            if r:
+                relative = (r, k)
         if not _REPORTISH.search(k):
             continue
         windows = list(_WINDOW.finditer(k))
@@ -130,6 +146,30 @@ def _extract(lines: list[str], plan_year: int | None) -> list[ReportPeriod]:
             if sig not in seen:
                 seen.add(sig)
                 out.append(period)
+    if not out and relative and plan_year:
+        out = _relative_periods(*relative, plan_year, rule_day)
+    return out
+
+
+def _relative_periods(r: re.Match[str], k: str, year: int, rule_day: int | None) -> list[ReportPeriod]:
+    """The periods a relative window covers, for the plan's year: the reports the paragraph names
+    (quarterly, 6 months, 9 months, yearly), quarters 2 and 4 only where no 6-month or yearly report
+    stands for them."""
+    named = {kind for kind, rx in _MENTIONS.items() if rx.search(k)} or {"q", "h1", "y"}
+    kinds = {x for x in named if x != "q"}
+    if "q" in named:
+        kinds |= {"q1", "q3"} | ({"q2"} if "h1" not in named else set()) | ({"q4"} if "y" not in named else set())
+    out = []
+    for kind in _ORDER:
+        if kind not in kinds:
+            continue
+        first, last = _FIRST_MONTH[kind], _LAST_MONTH[kind]
+        start = _ymd(year - 1, 12, int(r.group("a"))) if first == 1 else _ymd(year, first - 1, int(r.group("a")))
+        end = _ymd(year, last, int(r.group("b")))
+        if end and r.group("before"):
+            end -= timedelta(days=1)
+        submit = _ymd(year, last, rule_day) if rule_day else None
+        out.append(ReportPeriod(name=_name(kind, year), data_from=start, data_to=end, submit_by=submit))
     return out
 
 

@@ -17,7 +17,12 @@ date, a year, "mức độ 3" or a list marker, nor when it reports a past resul
 
 Comparators: "<=" for tối đa, không quá, dưới ...; ">=" for tối thiểu, ít nhất,
 trên, từ ... trở lên; a bare percentage is a floor (">="), 100% is "=", a bare
-count is "=" unless the clause strives for it (phấn đấu, đạt, tăng, thêm).
+count is "=" unless the clause strives for it (phấn đấu, đạt, tăng, thêm); a
+rank group ("nhóm 20 tỉnh dẫn đầu") is "<=", a range "từ 25-30" gives both.
+
+Which paragraphs: the body's, except a section reporting last year's results;
+the task cells only where the body states (almost) no target (see
+extract_targets).
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _UNITS = [(u, akey(u), True) for u in ("hồ sơ", "phút", "cơ quan", "đơn vị")] + [
     (u, akey(u), False) for u in ("giờ", "ngày làm việc", "ngày", "lượt", "người", "lớp", "văn bản",
                                   "thủ tục hành chính", "TTHC", "dịch vụ công", "doanh nghiệp", "sáng kiến",
-                                  "mô hình", "cuộc", "đợt", "xã", "cán bộ", "công chức", "điểm")]
+                                  "mô hình", "cuộc", "đợt", "xã", "cán bộ", "công chức", "điểm", "bậc", "hạng")]
 _UNITS.sort(key=lambda u: -len(u[1]))
 
 # words right before a number that make it a reference, not a quantity (accent-free, then as written)
@@ -65,11 +70,13 @@ _COMMIT = re.compile(r"\b(?:phan dau|bao dam|dam bao|toi thieu|it nhat|toi da|kh
                      r"khong duoi)\b")
 _COLON_CUE = re.compile(r"\b(?:toi thieu|toi da|it nhat|dat|khong qua|khong duoi|muc|la|tren|duoi)\s*$")
 _PREDICATE = re.compile(r"\b(?:duoc|dat|phai|co|la|se|bi)\b")
-_PAST = re.compile(r"\b(?:da dat|da co|da duoc|dat duoc|nam qua|ket qua dat)\b")
+_PAST = re.compile(r"\b(?:da (?:dat|co|duoc|tiep nhan|giai quyet|thuc hien|hoan thanh|cat giam|to chuc)|dat duoc|"
+                   r"nam qua|ket qua dat)\b")
 
 _CUT_VERB = re.compile(r"(?:,\s+|\s+và\s+)(?=(?:phấn đấu|bảo đảm|đảm bảo|hoàn thành|duy trì)\b)")
 _TRONG_DO = re.compile(r",?\s+(?=trong đó\b)", re.IGNORECASE)
-_COMMA_PERCENT = re.compile(r",\s+(?=\d{1,3}(?:[.,]\d+)?\s?%)")
+# ", 70% công chức ..." opens a new subject; ", 80% đối với cấp huyện" only extends the same one
+_COMMA_PERCENT = re.compile(r",\s+(?=\d{1,3}(?:[.,]\d+)?\s?%(?!\s+(?:đối với|ở|tại|với|cho|trong)\b))")
 _COLON_NUMBER = re.compile(r":\s+(?=\d)")
 _ABBREV = re.compile(r"(?:^|\s)(?:[A-ZĐ]{1,3}|Tp|ThS|TS)$")
 
@@ -357,19 +364,62 @@ def _safe_targets(text: object) -> list[Target]:
         return []
 
 
-def extract_targets(paragraphs: Iterable[str], task_texts: Iterable[str] = ()) -> list[Target]:
-    """Targets stated in the body paragraphs, in order (stated twice, listed twice).
+# a section reporting last year's results ("I. KẾT QUẢ THỰC HIỆN NĂM 2022", "1. Kết quả đạt được") states no targets
+_TOP_HEADING = re.compile(r"^(?:(?:PHẦN|Phần)\s+[IVX\d]+|[IVXLC]{1,5})\s*[.):]\s*")
+_SUB_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*[.)]\s*")
+_PAST_HEADING = re.compile(r"^(?:ket qua|danh gia|tinh hinh|thuc trang|tong ket|so ket|nhung ket qua|ton tai|"
+                           r"han che|nguyen nhan|bai hoc)\b")
 
-    Only a plan whose body states no target keeps them in its task table (a scheme's plan listing
-    "Số hóa ... đạt tối thiểu 30%" as tasks): then the task cells' targets, each once; a cell that
-    restates a target already found (an output column echoing its task) adds nothing.
-    """
+
+_BODY_ENOUGH = 3  # body targets from which the task table is left to the tasks
+
+
+def _heading_kind(text: str) -> tuple[str, bool] | None:
+    """("top" or "sub", reports the past?) for a short heading paragraph, None for running text."""
+    if len(text) > 160 or text.endswith((".", ";")) or "%" in text:
+        return None
+    for level, rx in (("top", _TOP_HEADING), ("sub", _SUB_HEADING)):
+        m = rx.match(text)
+        if m:
+            return level, bool(_PAST_HEADING.match(akey(text[m.end():]).lstrip()))
+    return None
+
+
+def _body_targets(paragraphs: Iterable[str]) -> list[Target]:
     out: list[Target] = []
+    past_top = past_sub = False
     for p in paragraphs or ():
-        out.extend(_safe_targets(p))
-    if out:
+        if not isinstance(p, str):
+            continue
+        text = fold(p)
+        heading = _heading_kind(text)
+        if heading:
+            level, past = heading
+            if level == "top":
+                past_top, past_sub = past, False
+            else:
+                past_sub = past
+            continue
+        if not (past_top or past_sub):
+            out.extend(_safe_targets(text))
+    return out
+
+
+def extract_targets(paragraphs: Iterable[str], task_texts: Iterable[str] = ()) -> list[Target]:
+    """Targets stated in the body paragraphs, in order (stated twice, listed twice), outside any section
+    reporting past results.
+
+    A plan whose body states targets keeps the task table for tasks (the table's figures repeat or
+    detail them). Only where the body states (almost) none, as in a scheme's plan listing "Số hóa ...
+    đạt tối thiểu 30%" as tasks, do the task cells' targets count: each once, a cell restating a target
+    already found (an output column echoing its task) adding nothing.
+    """
+    out = _body_targets(paragraphs)
+    if len(out) >= _BODY_ENOUGH:
         return out
     kept: dict[tuple[float, str], list[tuple[Target, _Tokens]]] = {}
+    for t in out:
+        kept.setdefault((t.value, t.unit), []).append((t, _tokens(t.text)))
     for cell in task_texts or ():
         for t in _safe_targets(cell):
             tok = _tokens(t.text)

@@ -9,6 +9,7 @@ vertical merges.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 
 import docx
@@ -39,8 +40,20 @@ SKIP = {_w("del"), _w("moveFrom"), _w("instrText"), _w("delText"), f"{{{MC}}}Fal
 DASHES = {"-", "\u2013", "\u2014", "\u2212", "\uf02d"}
 
 
+WML_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+# Macro-enabled documents and templates: the same WordprocessingML, which python-docx refuses by content type.
+OTHER_MAINS = (
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+
+
 def read_docx(data: bytes) -> Grid:
-    open_zip(data, "DOCX").close()
+    with open_zip(data, "DOCX") as zf:
+        types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in zf.namelist() else b""
+        if any(t.encode() in types for t in OTHER_MAINS):
+            data = _as_plain_docx(zf, types)
     document = docx.Document(io.BytesIO(data))
     body = document.element.body
     numbering = _Numbering(document)
@@ -60,6 +73,18 @@ def read_docx(data: bytes) -> Grid:
         else:
             out.table(_table_rows(item, numbering))
     return out.grid
+
+
+def _as_plain_docx(zf: zipfile.ZipFile, types: bytes) -> bytes:
+    """The package rewritten with the ordinary document content type (macros are never run or read)."""
+    for other in OTHER_MAINS:
+        types = types.replace(other.encode(), WML_MAIN.encode())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in zf.infolist():
+            payload = types if info.filename == "[Content_Types].xml" else zf.read(info)
+            dst.writestr(info.filename, payload)
+    return out.getvalue()
 
 
 def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
