@@ -65,7 +65,7 @@ def plan_from_grid(grid: Grid, source: str, *, year: int | None = None) -> Plan:
     plan = Plan(source=source, document=document)
     plan.tasks = [_task(row, plan_year) for row in rows]
     plan.report_periods = extract_report_periods(grid.body, plan_year)
-    plan.targets = extract_targets(paragraphs(grid.body), [t.content for t in plan.tasks])
+    plan.targets = extract_targets(paragraphs(grid.body), [x for t in plan.tasks for x in (t.content, t.output)])
     plan.warnings = [Warning("reader", w) for w in grid.warnings]
     if document.plan_year is None:
         plan.warnings.append(Warning("plan_year_unknown", "Không xác định được năm của kế hoạch; dùng --year."))
