@@ -3,13 +3,13 @@
 An administrative document (Nghị định 30/2020/NĐ-CP) opens with a header: the
 issuing body top left ("ỦY BAN NHÂN DÂN / TỈNH SƠN LA", or a department under
 its parent "UBND TỈNH SƠN LA / SỞ NỘI VỤ"), the national motto top right, then
-"Số: 2944/QĐ-UBND" and "Sơn La, ngày 25 tháng 12 năm 2020"; then the kind
+"Số: 1234/QĐ-UBND" and "Hà Giang, ngày 28 tháng 12 năm 2023"; then the kind
 (QUYẾT ĐỊNH, KẾ HOẠCH) and the title in capitals; it ends with the signature
 block ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / name"). Readers deliver the header either
 as one line per cell ("A | B |") or broken into pieces ("ỦY", "BAN NHÂN DÂN"),
 so the rules below work on the text of consecutive units joined by spaces.
 
-Web copies carry a site box ("Số hiệu: 128/KH-UBND", "Người ký: ...") around
+Web copies carry a site box ("Số hiệu: 56/KH-UBND", "Người ký: ...") around
 the document: it is read only where the document itself says nothing.
 """
 
@@ -92,7 +92,7 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 # ---------------------------------------------------------------- number and kind
 
-# "Số: 2944/QĐ-UBND", "Số 12/2021/QĐ-UBND", "Số: 03-NQ/TU"; never "số" inside a sentence
+# "Số: 1234/QĐ-UBND", "Số 12/2021/QĐ-UBND", "Số: 03-NQ/TU"; never "số" inside a sentence
 _NUMBER = re.compile(r"(?<![\w/])Số\s*:?\s*(\d{1,6}[\w.\-]*(?:/[\w.\-]+)+)")
 _SITE_NUMBER = re.compile(r"Số hiệu\s*:?\s*(\d{1,6}[\w.\-]*(?:/[\w.\-]+)+)")
 _KIND_BY_SYMBOL = {
