@@ -2,27 +2,40 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+DONDOC := $(VENV)/bin/dondoc
 STAMP := $(VENV)/.installed
 SEEDS ?= ../shared/seeds
+HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench-import clean
+.PHONY: run demo test test-web-sqlite lint bench-import clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,postgres]'
 	touch $(STAMP)
 
-# Until the web application lands (next issue), `make run` installs dondoc and
-# imports the seed plans, printing each plan's summary.
-run: $(STAMP)
-	@for f in $(SEEDS)/*.txt; do $(VENV)/bin/dondoc import "$$f"; echo; done
+# Migrate the embedded SQLite database, load the seed plans as demo data (with the agencies they
+# name and one account per role), then serve with the job queue's worker beside the web server.
+run: demo
+	@echo "dondoc: http://$(HOST)/  (Ctrl+C để dừng)"
+	@$(DONDOC) run_huey --workers 2 & QUEUE=$$!; trap 'kill $$QUEUE 2>/dev/null' EXIT INT TERM; \
+	  $(DONDOC) runserver $(HOST) --noreload
+
+demo: $(STAMP)
+	$(DONDOC) migrate --noinput -v0
+	$(DONDOC) load_demo --seeds $(SEEDS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check dondoc tests scripts
 
+# The whole suite; DATABASE_URL picks the database (SQLite when unset).
 test: $(STAMP) lint
 	$(VENV)/bin/pytest -q
+
+# The database-backed tests again on the embedded SQLite (CI runs `test` on PostgreSQL first).
+test-web-sqlite: $(STAMP)
+	env -u DATABASE_URL $(VENV)/bin/pytest -q tests/web
 
 bench-import: $(STAMP)
 	$(PY) scripts/bench_import.py --seeds $(SEEDS)

@@ -1,8 +1,8 @@
 """`dondoc` command line.
 
-`dondoc import FILE [--json] [--year N]` reads one plan document. Other
-sub-commands belong to the web application (Django management commands) and are
-passed on to it once it is installed.
+`dondoc import FILE [--json] [--year N]` reads one plan document (no database needed).
+Every other sub-command is a Django management command of the web application
+(`dondoc migrate`, `dondoc runserver`, `dondoc load_demo`, `dondoc run_huey` …).
 """
 
 from __future__ import annotations
@@ -15,16 +15,7 @@ from collections import Counter
 
 from .importer import PlanImportError, read_plan
 from .importer.model import Plan
-
-AREA_NAMES = {
-    "chi_dao": "Công tác chỉ đạo, điều hành",
-    "the_che": "Cải cách thể chế",
-    "tthc": "Cải cách thủ tục hành chính",
-    "to_chuc_bo_may": "Cải cách tổ chức bộ máy",
-    "cong_vu": "Cải cách chế độ công vụ",
-    "tai_chinh_cong": "Cải cách tài chính công",
-    "chinh_quyen_so": "Chính quyền điện tử, chính quyền số",
-}
+from .importer.normalise.area import AREA_NAMES
 
 
 def summary(plan: Plan) -> str:
@@ -85,8 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "import":
         return import_command(argv[1:])
-    print("Cách dùng: dondoc import TỆP [--json] [--year NĂM]", file=sys.stderr)
-    return 2
+    # Everything else is a Django management command: dondoc migrate, dondoc runserver, dondoc load_demo …
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dondoc.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["dondoc", *argv])
+    return 0
 
 
 if __name__ == "__main__":

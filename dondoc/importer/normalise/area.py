@@ -25,6 +25,17 @@ import re
 
 from ..text import key
 
+# The standard areas (SCHEMA.md `area`) and their Vietnamese names, in the order plans list them.
+AREA_NAMES: dict[str, str] = {
+    "chi_dao": "Công tác chỉ đạo, điều hành",
+    "the_che": "Cải cách thể chế",
+    "tthc": "Cải cách thủ tục hành chính",
+    "to_chuc_bo_may": "Cải cách tổ chức bộ máy",
+    "cong_vu": "Cải cách chế độ công vụ",
+    "tai_chinh_cong": "Cải cách tài chính công",
+    "chinh_quyen_so": "Chính quyền điện tử, chính quyền số",
+}
+
 # Numbering before the title: "I.", "1.2.", "a)", "Phần II:", "PHỤ LỤC III -", "IV "
 _NUMBERING = re.compile(
     r"^\W*(?:(?:phu luc|phan|muc|chuong)\s*)?"

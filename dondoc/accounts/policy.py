@@ -1,0 +1,66 @@
+"""Who may see and do what: the one place every view asks.
+
+Roles: the system administrator and the standing agency see and manage everything; an
+agency's focal officer and leader act for their own agency; a viewer only reads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .models import Role
+
+if TYPE_CHECKING:
+    from dondoc.agencies.models import Agency
+    from dondoc.plans.models import ImportDraft, Plan, Task
+
+    from .models import User
+
+MANAGERS = {Role.ADMIN, Role.STANDING}
+ACTORS = {Role.ADMIN, Role.STANDING, Role.FOCAL, Role.LEADER}
+
+
+def is_manager(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in MANAGERS
+
+
+def is_admin(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.ADMIN
+
+
+def can_import(user: User) -> bool:
+    """Managers import any plan; an agency's focal officer or leader imports its own plans."""
+    return user.is_authenticated and user.is_active and (
+        user.role in MANAGERS or (user.role in {Role.FOCAL, Role.LEADER} and user.agency_id is not None))
+
+
+def can_see_draft(user: User, draft: ImportDraft) -> bool:
+    if is_manager(user):
+        return True
+    return can_import(user) and draft.agency_id == user.agency_id
+
+
+def can_edit_plan(user: User, plan: Plan) -> bool:
+    if is_manager(user):
+        return True
+    return can_import(user) and plan.owner_id is not None and plan.owner_id == user.agency_id
+
+
+def can_change_task(user: User, task: Task) -> bool:
+    """The lead agency's officers change their task; managers change any."""
+    if is_manager(user):
+        return True
+    if user.role not in {Role.FOCAL, Role.LEADER} or user.agency_id is None:
+        return False
+    return user.agency_id in task.lead_agency_ids() or can_edit_plan(user, task.plan)
+
+
+def can_manage_agencies(user: User) -> bool:
+    return is_manager(user)
+
+
+def can_cascade(user: User, agency: Agency) -> bool:
+    """Create an agency's own plan from a parent plan: managers, or that agency's officers."""
+    if is_manager(user):
+        return True
+    return can_import(user) and user.agency_id == agency.pk

@@ -1,0 +1,60 @@
+"""`dondoc load_demo`: the seed plans as demo data, the agencies they name, one account per role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dondoc.accounts.models import Role, User
+from dondoc.agencies import services as agencies
+from dondoc.importer import PlanImportError
+from dondoc.plans.imports import import_document
+
+DEMO_PASSWORD = "dondoc-demo"  # a local demonstration only; `make run` prints it
+DEMO_ACCOUNTS = [  # username, role, agency the account belongs to, full name
+    ("quantri", Role.ADMIN, "Sở Nội vụ", "Quản trị hệ thống"),
+    ("thuongtruc", Role.STANDING, "Sở Nội vụ", "Cán bộ Sở Nội vụ"),
+    ("daumoi", Role.FOCAL, "Sở Tư pháp", "Cán bộ đầu mối Sở Tư pháp"),
+    ("lanhdao", Role.LEADER, "Sở Tư pháp", "Lãnh đạo Sở Tư pháp"),
+    ("nguoixem", Role.VIEWER, "Sở Tài chính", "Người xem"),
+]
+
+
+class Command(BaseCommand):
+    help = "Nạp các kế hoạch mẫu (seeds) làm dữ liệu trình diễn và tạo tài khoản mẫu cho mỗi vai trò."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--seeds", default="../shared/seeds", help="thư mục chứa các văn bản kế hoạch mẫu")
+
+    def handle(self, *args: Any, seeds: str, **options: Any) -> None:
+        agencies.ensure_levels()
+        folder = Path(seeds)
+        files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+        if not files:
+            raise CommandError(f"Không tìm thấy văn bản mẫu trong {folder}.")
+        admin = self._account("quantri", Role.ADMIN, None, "Quản trị hệ thống")
+        for path in files:
+            try:
+                plan, created = import_document(path, actor=admin)
+            except PlanImportError as exc:
+                self.stderr.write(f"{path.name}: {exc.message}")
+                continue
+            verb = "Đã nhập" if created else "Đã cập nhật"
+            self.stdout.write(f"{verb} {path.name}: {plan.number or '(không số)'} — {plan.tasks.count()} nhiệm vụ")
+        self.stdout.write(f"\nTài khoản trình diễn (mật khẩu cho tất cả: {DEMO_PASSWORD}):")
+        for username, role, agency_name, full_name in DEMO_ACCOUNTS:
+            agency = agencies.find(agency_name) or agencies.create_agency(agency_name, actor=admin)
+            user = self._account(username, role, agency, full_name)
+            self.stdout.write(f"  {username:<11} {Role(role).label:<22} {user.agency}")
+
+    def _account(self, username: str, role: str, agency: Any, full_name: str) -> User:
+        user, _ = User.objects.get_or_create(username=username)
+        user.role, user.first_name = role, full_name
+        if agency is not None:
+            user.agency = agency
+        user.is_staff = user.is_superuser = role == Role.ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        return user

@@ -1,0 +1,110 @@
+// dondoc: small progressive enhancements; every page also works without JavaScript.
+"use strict";
+
+function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+
+// Import progress: poll the draft's status until it is read, then reload into the review.
+function watchImport(box) {
+  const url = box.dataset.statusUrl;
+  const bar = box.querySelector("progress");
+  const stage = box.querySelector(".stage");
+  const tick = async () => {
+    try {
+      const res = await fetch(url, {headers: {Accept: "application/json"}});
+      const data = await res.json();
+      bar.value = data.progress;
+      stage.textContent = data.stage || stage.textContent;
+      if (data.status !== "queued" && data.status !== "reading") { window.location.reload(); return; }
+    } catch (e) { /* network hiccup: try again */ }
+    setTimeout(tick, 800);
+  };
+  setTimeout(tick, 400);
+}
+
+// Review table: click a cell, edit it in place, save on blur or Ctrl+Enter; Escape cancels.
+function editableReview(table) {
+  const url = table.dataset.editUrl;
+  table.addEventListener("click", (ev) => {
+    const cell = ev.target.closest("td.cell");
+    if (!cell || cell.querySelector("textarea")) return;
+    const original = cell.textContent.trim();
+    const box = document.createElement("textarea");
+    box.value = original;
+    box.rows = Math.max(2, Math.ceil(original.length / 40));
+    box.setAttribute("aria-label", "Sửa ô");
+    cell.textContent = "";
+    cell.appendChild(box);
+    box.focus();
+    let done = false;
+    const finish = async (save) => {
+      if (done) return;
+      done = true;
+      const value = box.value.trim();
+      if (!save || value === original) { cell.textContent = original; return; }
+      cell.textContent = value;
+      cell.classList.add("saving");
+      const row = cell.closest("tr");
+      const body = new URLSearchParams({index: row.dataset.index, field: cell.dataset.field, value});
+      const res = await fetch(url, {method: "POST", body,
+        headers: {"X-CSRFToken": csrfToken(), Accept: "application/json"}});
+      cell.classList.remove("saving");
+      const data = await res.json();
+      if (!res.ok) { cell.textContent = original; alert(data.error || "Không lưu được."); return; }
+      cell.classList.add("edited");
+      renderNormalised(row, data.task);
+    };
+    box.addEventListener("blur", () => finish(true));
+    box.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") { e.preventDefault(); finish(false); }
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); box.blur(); }
+    });
+  });
+}
+
+function renderNormalised(row, task) {
+  const cell = row.querySelector("td.normalised");
+  if (!cell) return;
+  const span = (cls, text) => { const s = document.createElement("span"); s.className = cls; s.textContent = text; return s; };
+  const lead = cell.querySelector(".agencies-lead"), coord = cell.querySelector(".agencies-coord");
+  const sched = cell.querySelector(".schedule");
+  lead.replaceChildren(...task.lead_agencies.map((a) => span("agency", a)));
+  coord.replaceChildren(...task.coordinating_agencies.map((a) => span("agency coord", a)));
+  const parts = task.schedule.due_dates.map((d) => span("due", d));
+  task.schedule.recurrence.forEach((r) => parts.push(span("tag", r)));
+  if (task.schedule.continuous) parts.push(span("tag", "thường xuyên"));
+  if (task.schedule.conditional) parts.push(span("tag warn", "theo điều kiện"));
+  sched.replaceChildren(...parts);
+  cell.querySelectorAll("div.warn").forEach((w) => w.remove());
+  task.warnings.forEach((w) => { const d = document.createElement("div"); d.className = "warn"; d.textContent = w.message; cell.appendChild(d); });
+  row.classList.toggle("warned", task.warnings.length > 0);
+}
+
+// Agency pickers: suggestions from the directory as you type (accent-free).
+function agencyPicker(input) {
+  const list = document.getElementById(input.getAttribute("list"));
+  const hidden = input.form.querySelector("input[name=agency]");
+  const known = new Map();
+  let timer = null;
+  input.addEventListener("input", () => {
+    hidden.value = known.get(input.value) || "";
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      if (input.value.trim().length < 2) return;
+      const res = await fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(input.value));
+      const data = await res.json();
+      list.replaceChildren(...data.results.map((r) => { known.set(r.name, r.id); const o = document.createElement("option"); o.value = r.name; return o; }));
+      hidden.value = known.get(input.value) || "";
+    }, 200);
+  });
+  input.addEventListener("change", () => { hidden.value = known.get(input.value) || ""; });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const progress = document.getElementById("import-progress");
+  if (progress) watchImport(progress);
+  document.querySelectorAll("table.review[data-edit-url]").forEach(editableReview);
+  document.querySelectorAll("input.agency-pick").forEach(agencyPicker);
+});
