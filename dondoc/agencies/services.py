@@ -88,14 +88,18 @@ def ensure(name: str, *, owner: Agency | None = None, actor: Any = None) -> Agen
 
 @transaction.atomic
 def update_agency(agency: Agency, data: dict[str, Any], *, actor: Any = None) -> Agency:
-    before = {k: getattr(agency, k) for k in data}
+    """Change an agency's fields; a new name is also learnt as an alias, so old and new spellings both resolve."""
+    stored = Agency.objects.select_for_update().get(pk=agency.pk)  # the caller's instance may hold the new values
+    before = {k: getattr(stored, k) for k in data}
     for k, v in data.items():
-        setattr(agency, k, v)
-    agency.full_clean()
-    agency.save()
-    record(actor, "agency.update", agency, summary=agency.name,
+        setattr(stored, k, v)
+    stored.full_clean()
+    stored.save()
+    if "name" in data and find(stored.name) is None:
+        AgencyAlias.objects.create(agency=stored, text=stored.name)
+    record(actor, "agency.update", stored, summary=stored.name,
            changes={k: [str(before[k]), str(v)] for k, v in data.items() if before[k] != v})
-    return agency
+    return stored
 
 
 @transaction.atomic

@@ -28,7 +28,6 @@ def directory(request: HttpRequest) -> HttpResponse:
     else:
         context["roots"] = selectors.roots().prefetch_related("children__level", "children__children")
         context["groups"] = Agency.objects.filter(is_group=True)
-        context["loose"] = Agency.objects.filter(parent__isnull=True, is_group=False, level__isnull=True)
     return render(request, "agencies/directory.html", context)
 
 
@@ -67,8 +66,8 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                                 parent=data["parent"], is_group=data["is_group"],
                                                 short_name=data["short_name"])
             else:
-                services.update_agency(agency, {k: form.cleaned_data[k] for k in form.changed_data},
-                                       actor=request.user)
+                agency = services.update_agency(agency, {k: form.cleaned_data[k] for k in form.changed_data},
+                                                actor=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -146,3 +146,12 @@ def test_plan_filters_and_accent_free_task_search(agencies: dict[str, Agency], u
     leads = {r["agency__name"]: r["lead"] for r in plan_selectors.leads_summary(plan)}
     assert leads["Sở Tư pháp"] == 1 and leads["Sở Nội vụ"] == 1
     assert plan_selectors.timeline(plan) == [{"month": date(2025, 6, 1), "count": 1}]
+
+
+def test_update_agency_audits_old_and_new_and_keeps_old_name(agencies: dict[str, Agency]) -> None:
+    home = agencies["home"]
+    home.name = "Sở Nội vụ tỉnh Hòa Bình Xanh"  # as a bound ModelForm leaves the instance
+    agency_services.update_agency(home, {"name": "Sở Nội vụ tỉnh Hòa Bình Xanh"})
+    event = AuditEvent.objects.filter(action="agency.update").get()
+    assert event.changes == {"name": ["Sở Nội vụ", "Sở Nội vụ tỉnh Hòa Bình Xanh"]}
+    assert agency_services.find("Sở Nội vụ") == home == agency_services.find("so noi vu tinh hoa binh xanh")
