@@ -1,11 +1,15 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 admin.site.site_header = "dondoc — quản trị"
 admin.site.site_title = "dondoc"
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
+    # The language switcher must work on the login page too (LoginRequiredMiddleware guards every other view).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dondoc.accounts.urls")),
     path("co-quan/", include("dondoc.agencies.urls")),

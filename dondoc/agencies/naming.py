@@ -65,3 +65,18 @@ def group_member_level(name: str) -> str | None:
         if pattern.search(k):
             return code
     return None
+
+
+_LOCALITY_TAIL = re.compile(r"\s+(?:tỉnh|thành phố|huyện|thị xã|quận)\s+[^\W\d_][\w\s.-]*$", re.IGNORECASE)
+
+
+def without_locality(name: str) -> str | None:
+    """"Sở Tư pháp tỉnh Lâm Viên" → "Sở Tư pháp": a body below the people's committee, named as task cells name it.
+
+    None when there is no locality tail or when the rest would no longer name a body of its own level
+    ("Ủy ban nhân dân tỉnh Lâm Viên" keeps its locality: it *is* the province).
+    """
+    short = _LOCALITY_TAIL.sub("", name).strip()
+    if short == name.strip() or guess_level(short) not in {"department", "division", "unit"}:
+        return None
+    return short

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dondoc.accounts import policy
@@ -17,7 +18,7 @@ from .models import Agency
 
 def _require_manager(request: HttpRequest) -> None:
     if not policy.can_manage_agencies(request.user):
-        raise PermissionDenied("Chỉ cơ quan thường trực hoặc quản trị được sửa danh mục cơ quan.")
+        raise PermissionDenied(_("Chỉ cơ quan thường trực hoặc quản trị được sửa danh mục cơ quan."))
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -71,7 +72,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Đã lưu “{agency}”.")
+            messages.success(request, _("Đã lưu “%(agency)s”.") % {"agency": agency})
             return redirect("agency_detail", pk=agency.pk)
     return render(request, "agencies/edit.html", {"form": form, "agency": agency})
 
@@ -84,7 +85,7 @@ def add_alias(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_alias(agency, form.cleaned_data["text"], actor=request.user)
-            messages.success(request, "Đã thêm tên gọi khác.")
+            messages.success(request, _("Đã thêm tên gọi khác."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("agency_detail", pk=pk)
@@ -98,7 +99,7 @@ def set_members(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.set_members(group, list(form.cleaned_data["members"]), actor=request.user)
-            messages.success(request, "Đã cập nhật thành viên của nhóm.")
+            messages.success(request, _("Đã cập nhật thành viên của nhóm."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("agency_detail", pk=pk)

@@ -16,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from dondoc.accounts import policy
 from dondoc.agencies import services as agencies
 from dondoc.agencies.models import Agency
+from dondoc.agencies.naming import without_locality
 from dondoc.audit.services import record
 from dondoc.importer import PlanImportError, read_plan
 from dondoc.importer.normalise.agencies import split_agencies
@@ -210,11 +212,26 @@ class _Resolver:
 
 
 def owner_of(plan_json: dict[str, Any], draft: ImportDraft, actor: Any) -> Agency | None:
-    """The issuing agency: the directory's entry for the issuer, created if new; else the uploader's agency."""
+    """The issuing agency: the directory's entry for the issuer, created if new; else the uploader's agency.
+
+    An agency's officer imports its own agency's plans: an issuer the directory does not know yet is
+    taken as another spelling of the officer's agency (and learnt); one it knows must be that agency.
+    """
     issuer = ((plan_json.get("document") or {}).get("issuer") or "").strip()
     if not issuer:
         return draft.agency
-    return agencies.find(issuer) or agencies.create_agency(issuer, actor=actor, is_group=False)
+    short = without_locality(issuer)
+    found = agencies.find(issuer) or (agencies.find(short) if short else None)
+    if policy.is_manager(actor):
+        return found or agencies.create_agency(issuer, actor=actor, is_group=False)
+    own = actor.agency
+    if found is None:
+        agencies.add_alias(own, issuer, actor=actor, learnt=True)
+        return own
+    if found != own:
+        raise ValidationError(f"Văn bản do “{found}” ban hành; chỉ cơ quan thường trực được lưu kế hoạch "
+                              "của cơ quan khác.")
+    return own
 
 
 @transaction.atomic
@@ -222,16 +239,18 @@ def confirm(draft: ImportDraft, *, actor: Any, as_update: bool = True) -> Plan:
     """Store the reviewed plan in one transaction; unknown names left undecided become new agencies."""
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
     _editable(draft)
+    replaces = draft.replaces if as_update else None
+    if replaces is not None and not policy.can_edit_plan(actor, replaces):
+        raise ValidationError("Kế hoạch này đã có và bạn không được cập nhật nó.")
     owner = owner_of(draft.plan_json, draft, actor)
     resolve = _Resolver(draft.agency_choices, owner, actor)
     with draft.file.open("rb") as fh:
-        plan = store_plan(draft.plan_json, resolve=resolve, owner=owner, actor=actor,
-                          replaces=draft.replaces if as_update else None, parent=draft.parent_plan, source=fh,
-                          source_name=draft.original_name, file_hash=draft.file_hash)
+        plan = store_plan(draft.plan_json, resolve=resolve, owner=owner, actor=actor, replaces=replaces,
+                          parent=draft.parent_plan, source=fh, source_name=draft.original_name,
+                          file_hash=draft.file_hash)
     draft.status, draft.result = ImportDraft.Status.CONFIRMED, plan
     draft.save(update_fields=["status", "result", "updated_at"])
-    record(actor, "import.confirm", draft, summary=str(plan),
-           changes={"plan": plan.pk, "update": plan == draft.replaces})
+    record(actor, "import.confirm", draft, summary=str(plan), changes={"plan": plan.pk, "update": replaces is not None})
     return plan
 
 

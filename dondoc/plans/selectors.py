@@ -72,7 +72,7 @@ def drafts_for(user: Any) -> QuerySet[ImportDraft]:
     qs = ImportDraft.objects.select_related("uploaded_by", "agency", "result", "replaces")
     if policy.is_manager(user):
         return qs
-    if user.agency_id is None:
+    if not policy.can_import(user):
         return qs.none()
     return qs.filter(agency_id=user.agency_id)
 

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dondoc.accounts import policy
@@ -18,8 +20,10 @@ from . import imports, selectors, services
 from .forms import AgencyChoiceForm, CascadeForm, DraftTaskForm, UploadForm
 from .models import ImportDraft, Plan, Task
 
-RAW_COLUMNS = [("number", "STT"), ("content", "Nội dung"), ("output", "Sản phẩm"), ("lead", "Chủ trì"),
-               ("coordinating", "Phối hợp"), ("deadline", "Thời gian"), ("funding", "Kinh phí"), ("note", "Ghi chú")]
+RAW_COLUMNS = [("number", gettext_lazy("STT")), ("content", gettext_lazy("Nội dung")),
+               ("output", gettext_lazy("Sản phẩm")), ("lead", gettext_lazy("Chủ trì")),
+               ("coordinating", gettext_lazy("Phối hợp")), ("deadline", gettext_lazy("Thời gian")),
+               ("funding", gettext_lazy("Kinh phí")), ("note", gettext_lazy("Ghi chú"))]
 
 
 def _int(value: str | None) -> int | None:
@@ -63,7 +67,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_source(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk)
     if not plan.source_file:
-        raise Http404("Kế hoạch này không có tệp gốc.")
+        raise Http404(_("Kế hoạch này không có tệp gốc."))
     return FileResponse(plan.source_file.open("rb"), as_attachment=True, filename=plan.source_name or "ke-hoach")
 
 
@@ -77,21 +81,28 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cascade(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_object_or_404(Plan, pk=pk)
-    form = CascadeForm(request.POST)
-    agency = form.cleaned_data["agency"] if form.is_valid() else request.user.agency
+    if "agency" in request.POST:  # a manager chose the agency; an officer cascades for its own
+        form = CascadeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Hãy chọn một cơ quan (không phải nhóm) để lập kế hoạch."))
+            return redirect("plan_detail", pk=pk)
+        agency = form.cleaned_data["agency"]
+    else:
+        agency = request.user.agency
     if agency is None or not policy.can_cascade(request.user, agency):
-        raise PermissionDenied("Bạn không được lập kế hoạch cho cơ quan này.")
+        raise PermissionDenied(_("Bạn không được lập kế hoạch cho cơ quan này."))
     plan = services.cascade_plan(parent, agency, actor=request.user)
-    messages.success(request, f"Đã lập kế hoạch của {agency} với {plan.tasks.count()} nhiệm vụ từ kế hoạch cấp trên.")
+    messages.success(request, _("Đã lập kế hoạch của %(agency)s với %(count)d nhiệm vụ từ kế hoạch cấp trên.")
+                     % {"agency": agency, "count": plan.tasks.count()})
     return redirect("plan_detail", pk=plan.pk)
 
 
 def link_parent(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.select_related("parent"), pk=pk)
     if not policy.can_edit_plan(request.user, plan):
-        raise PermissionDenied("Bạn không được sửa kế hoạch này.")
+        raise PermissionDenied(_("Bạn không được sửa kế hoạch này."))
     if plan.parent is None:
-        messages.error(request, "Kế hoạch này chưa gắn với kế hoạch cấp trên.")
+        messages.error(request, _("Kế hoạch này chưa gắn với kế hoạch cấp trên."))
         return redirect("plan_detail", pk=pk)
     if request.method == "POST":
         links = {}
@@ -100,7 +111,7 @@ def link_parent(request: HttpRequest, pk: int) -> HttpResponse:
             if value is not None:
                 links[task.pk] = _int(value)
         changed = services.link_parent_tasks(plan, links, actor=request.user)
-        messages.success(request, f"Đã xác nhận {changed} liên kết với nhiệm vụ cấp trên.")
+        messages.success(request, _("Đã xác nhận %(count)d liên kết với nhiệm vụ cấp trên.") % {"count": changed})
         return redirect("plan_detail", pk=pk)
     suggestions = services.suggest_parent_links(plan, plan.parent)
     return render(request, "plans/link_parent.html", {"plan": plan, "suggestions": suggestions,
@@ -111,13 +122,13 @@ def link_parent(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _require_import(request: HttpRequest) -> None:
     if not policy.can_import(request.user):
-        raise PermissionDenied("Bạn không có quyền nhập kế hoạch.")
+        raise PermissionDenied(_("Bạn không có quyền nhập kế hoạch."))
 
 
 def _draft(request: HttpRequest, pk: int) -> ImportDraft:
     draft = get_object_or_404(ImportDraft, pk=pk)
     if not policy.can_see_draft(request.user, draft):
-        raise Http404("Không tìm thấy bản nhập.")  # other agencies' drafts do not exist for you
+        raise Http404(_("Không tìm thấy bản nhập."))  # other agencies' drafts do not exist for you
     return draft
 
 
@@ -145,7 +156,9 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
-    context: dict[str, Any] = {"draft": draft, "columns": RAW_COLUMNS, "area_names": AREA_NAMES}
+    context: dict[str, Any] = {"draft": draft, "columns": RAW_COLUMNS, "area_names": AREA_NAMES,
+                               "can_update": draft.replaces is not None
+                               and policy.can_edit_plan(request.user, draft.replaces)}
     if draft.status == ImportDraft.Status.READY:
         data = draft.plan_json
         unknown = imports.unknown_agencies(draft)
@@ -182,7 +195,7 @@ def import_edit_task(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     draft = _draft(request, pk)
     tasks = (draft.plan_json or {}).get("tasks") or []
     if not 0 <= index < len(tasks):
-        raise Http404("Không có nhiệm vụ này trong bản nhập.")
+        raise Http404(_("Không có nhiệm vụ này trong bản nhập."))
     form = DraftTaskForm(request.POST or None, initial=tasks[index])
     if request.method == "POST" and form.is_valid():
         try:
@@ -191,7 +204,7 @@ def import_edit_task(request: HttpRequest, pk: int, index: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Đã sửa nhiệm vụ {index + 1}.")
+            messages.success(request, _("Đã sửa nhiệm vụ %(number)d.") % {"number": index + 1})
             return redirect(f"{draft.get_review_url()}#task-{index}")
     return render(request, "plans/import_edit_task.html", {"draft": draft, "form": form, "index": index,
                                                            "task": tasks[index]})
@@ -205,11 +218,11 @@ def import_choose_agency(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             imports.choose_agency(draft, form.cleaned_data["name"], form.cleaned_data["action"], actor=request.user,
                                   agency=form.cleaned_data["agency"])
-            messages.success(request, f"Đã ghi lựa chọn cho “{form.cleaned_data['name']}”.")
+            messages.success(request, _("Đã ghi lựa chọn cho “%(name)s”.") % {"name": form.cleaned_data["name"]})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, "Lựa chọn cơ quan không hợp lệ.")
+        messages.error(request, _("Lựa chọn cơ quan không hợp lệ."))
     return redirect(f"{draft.get_review_url()}#co-quan")
 
 
@@ -221,7 +234,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("import_review", pk=pk)
-    messages.success(request, f"Đã lưu kế hoạch “{plan}” với {plan.tasks.count()} nhiệm vụ.")
+    messages.success(request, _("Đã lưu kế hoạch “%(plan)s” với %(count)d nhiệm vụ.")
+                     % {"plan": plan, "count": plan.tasks.count()})
     return redirect("plan_detail", pk=plan.pk)
 
 
@@ -230,7 +244,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     try:
         imports.discard(draft, actor=request.user)
-        messages.success(request, "Đã hủy bản nhập.")
+        messages.success(request, _("Đã hủy bản nhập."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("import_start")

@@ -19,9 +19,8 @@ from .conftest import PASSWORD, gold, seed
 pytestmark = pytest.mark.django_db
 
 # An invented plan in the " | " one-row-per-line layout: two areas, one agency the directory does not know.
-PLAN_TXT = """ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH XANH
-Số: 77/KH-UBND
-Hòa Bình Xanh, ngày 25 tháng 12 năm 2024
+PLAN_TXT = """ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH XANH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 77/KH-UBND | Hòa Bình Xanh, ngày 25 tháng 12 năm 2024
 KẾ HOẠCH
 Cải cách hành chính năm 2025
 Phấn đấu tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 98%.
@@ -167,3 +166,20 @@ def test_real_seed_imports_with_gold_task_count(client: Client, users: dict[str,
     assert plan.tasks.count() == len(gold("002")["tasks"])
     for task in plan.tasks.prefetch_related("task_agencies"):
         assert task.lead_text == "" or task.lead_agency_ids(), task.content
+
+
+def test_officer_saves_only_own_agencys_plans(client: Client, users: dict[str, Any],
+                                              django_capture_on_commit_callbacks: Any) -> None:
+    """PLAN_TXT is issued by the province's people's committee, which the directory knows: not Sở Tư pháp's."""
+    login(client, users["focal"])
+    upload(client, PLAN_TXT.encode(), "ke-hoach.txt", django_capture_on_commit_callbacks)
+    draft = ImportDraft.objects.get()
+    response = client.post(reverse("import_confirm", args=[draft.pk]), follow=True)
+    assert "chỉ cơ quan thường trực được lưu kế hoạch của cơ quan khác" in response.content.decode()
+    assert not Plan.objects.exists()
+    # the same officer's own plan (its issuer new to the directory) is saved as Sở Tư pháp's
+    own = PLAN_TXT.replace("ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH XANH", "SỞ TƯ PHÁP TỈNH ĐỒI CAO").replace("77/KH-UBND",
+                                                                                             "5/KH-STP")
+    upload(client, own.encode(), "cua-so.txt", django_capture_on_commit_callbacks)
+    client.post(reverse("import_confirm", args=[ImportDraft.objects.get(original_name="cua-so.txt").pk]))
+    assert Plan.objects.get().owner == users["focal"].agency

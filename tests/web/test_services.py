@@ -155,3 +155,14 @@ def test_update_agency_audits_old_and_new_and_keeps_old_name(agencies: dict[str,
     event = AuditEvent.objects.filter(action="agency.update").get()
     assert event.changes == {"name": ["Sở Nội vụ", "Sở Nội vụ tỉnh Hòa Bình Xanh"]}
     assert agency_services.find("Sở Nội vụ") == home == agency_services.find("so noi vu tinh hoa binh xanh")
+
+
+@pytest.mark.parametrize(("name", "short"), [
+    ("Sở Tư pháp tỉnh Lâm Viên", "Sở Tư pháp"), ("Sở Thông tin và Truyền thông tỉnh Bà Rịa - Vũng Tàu",
+                                                 "Sở Thông tin và Truyền thông"),
+    ("Phòng Nội vụ huyện Bắc Hà", "Phòng Nội vụ"), ("Ủy ban nhân dân tỉnh Lâm Viên", None), ("Sở Tư pháp", None),
+])
+def test_issuer_without_locality(name: str, short: str | None) -> None:
+    from dondoc.agencies.naming import without_locality
+
+    assert without_locality(name) == short
