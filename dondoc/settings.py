@@ -48,10 +48,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "auditlog",
     "dondoc.accounts",
     "dondoc.audit",
     "dondoc.agencies",
     "dondoc.plans",
+    "dondoc.tracking",
     "dondoc.web",
 ]
 
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "dondoc.urls"
@@ -157,6 +160,14 @@ elif _QUEUE == "immediate":
 else:
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "dondoc", "filename": str(DATA_DIR / "queue.sqlite3"),
             "immediate": False}
+
+# Follow-up: reminders this many days before a due date; completion confirmed by the agency's leader;
+# a task is "at risk" when the share of its time used exceeds its progress by this many points.
+DONDOC_REMIND_DAYS = int(os.environ.get("DONDOC_REMIND_DAYS", "7"))
+DONDOC_COMPLETION_NEEDS_APPROVAL = _flag("DONDOC_COMPLETION_NEEDS_APPROVAL", True)
+DONDOC_AT_RISK_GAP = int(os.environ.get("DONDOC_AT_RISK_GAP", "30"))
+DONDOC_EVIDENCE_MAX_MB = float(os.environ.get("DONDOC_EVIDENCE_MAX_MB", "20"))
+DONDOC_SITE_URL = os.environ.get("DONDOC_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("dondoc.accounts.urls")),
     path("co-quan/", include("dondoc.agencies.urls")),
     path("", include("dondoc.plans.urls")),
+    path("", include("dondoc.tracking.urls_task")),
+    path("", include("dondoc.tracking.urls_board")),
     path("", include("dondoc.web.urls")),
 ]

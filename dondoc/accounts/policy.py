@@ -46,15 +46,6 @@ def can_edit_plan(user: User, plan: Plan) -> bool:
     return can_import(user) and plan.owner_id is not None and plan.owner_id == user.agency_id
 
 
-def can_change_task(user: User, task: Task) -> bool:
-    """The lead agency's officers change their task; managers change any."""
-    if is_manager(user):
-        return True
-    if user.role not in {Role.FOCAL, Role.LEADER} or user.agency_id is None:
-        return False
-    return user.agency_id in task.lead_agency_ids() or can_edit_plan(user, task.plan)
-
-
 def can_manage_agencies(user: User) -> bool:
     return is_manager(user)
 
@@ -64,3 +55,36 @@ def can_cascade(user: User, agency: Agency) -> bool:
     if is_manager(user):
         return True
     return can_import(user) and user.agency_id == agency.pk
+
+
+def _officer_of(user: User, agency_ids: set[int]) -> bool:
+    return (user.is_authenticated and user.is_active and user.role in {Role.FOCAL, Role.LEADER}
+            and user.agency_id is not None and user.agency_id in agency_ids)
+
+
+def can_update_progress(user: User, task: Task) -> bool:
+    """Progress, status, extension requests, condition events: the lead agency's officers, or managers."""
+    return is_manager(user) or _officer_of(user, task.lead_agency_ids())
+
+
+def can_contribute(user: User, task: Task) -> bool:
+    """A coordinating agency's officers add their contribution to the task."""
+    coordinating = {ta.agency_id for ta in task.task_agencies.all() if ta.role == "coordinating"}
+    return _officer_of(user, coordinating) or can_update_progress(user, task)
+
+
+def can_approve_completion(user: User, task: Task) -> bool:
+    """The lead agency's leader confirms completion (managers may too)."""
+    if is_manager(user):
+        return True
+    return user.role == Role.LEADER and _officer_of(user, task.lead_agency_ids())
+
+
+def can_decide_extension(user: User) -> bool:
+    """Extensions are granted or refused by the standing agency."""
+    return is_manager(user)
+
+
+def can_urge(user: User) -> bool:
+    """The overdue board and urging letters belong to the standing agency."""
+    return is_manager(user)

@@ -17,6 +17,20 @@ from dondoc.importer.text import key
 AREA_CHOICES = list(AREA_NAMES.items())
 
 
+class Status(models.TextChoices):
+    """Where a task or a milestone stands. Overdue and on-time/late are derived from dates, not stored."""
+
+    NOT_STARTED = "not_started", "Chưa triển khai"
+    IN_PROGRESS = "in_progress", "Đang thực hiện"
+    AWAITING_APPROVAL = "awaiting_approval", "Chờ lãnh đạo duyệt hoàn thành"
+    DONE = "done", "Hoàn thành"
+    PAUSED = "paused", "Tạm dừng"
+    CANCELLED = "cancelled", "Không thực hiện"
+
+
+CLOSED = (Status.DONE, Status.CANCELLED)
+
+
 class Plan(models.Model):
     kind = models.CharField("loại văn bản", max_length=50, blank=True)
     number = models.CharField("số, ký hiệu", max_length=100, blank=True, db_index=True)
@@ -92,6 +106,16 @@ class Task(models.Model):
     source_row = models.PositiveIntegerField("dòng trong văn bản gốc", null=True, blank=True)
     warnings = models.JSONField("cảnh báo", default=list, blank=True)
     search_key = models.TextField(editable=False, blank=True)
+    # tracking: where the work stands (written by dondoc.tracking.services only)
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.NOT_STARTED,
+                              db_index=True)
+    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
+    due_date = models.DateField("hạn hiện hành", null=True, blank=True, db_index=True,
+                                help_text="Hạn cứng muộn nhất của nhiệm vụ, sau các lần gia hạn.")
+    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
+    status_reason = models.TextField("lý do (tạm dừng, không thực hiện)", blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Tăng sau mỗi cập nhật: hai người sửa cùng lúc "
+                                                                "không ghi đè nhau.")
 
     class Meta:
         ordering = ["plan", "order"]
@@ -130,6 +154,9 @@ class TaskAgency(models.Model):
         constraints = [models.UniqueConstraint(fields=["task", "agency", "role"], name="task_agency_role_once")]
         indexes = [models.Index(fields=["agency", "role"])]
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"task": self.task_id}
+
 
 class Milestone(models.Model):
     """One point of a task's schedule: a due date, a recurring rhythm, ongoing work or a condition."""
@@ -137,6 +164,7 @@ class Milestone(models.Model):
     class Kind(models.TextChoices):
         DUE = "due", "Hạn hoàn thành"
         RECURRING = "recurring", "Định kỳ"
+        OCCURRENCE = "occurrence", "Kỳ thực hiện"
         CONTINUOUS = "continuous", "Thường xuyên"
         CONDITIONAL = "conditional", "Theo điều kiện"
 
@@ -154,11 +182,23 @@ class Milestone(models.Model):
     rhythm = models.CharField("nhịp", max_length=16, choices=Rhythm.choices, blank=True)
     condition = models.TextField("điều kiện", blank=True)
     condition_met_on = models.DateField("ngày có sự kiện", null=True, blank=True)
+    # an occurrence of a recurring milestone: one reporting period of its rhythm
+    template = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="occurrences")
+    label = models.CharField("kỳ", max_length=50, blank=True)
+    period_start = models.DateField("từ ngày", null=True, blank=True)
+    period_end = models.DateField("đến ngày", null=True, blank=True)
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
 
     class Meta:
         ordering = ["task", "due_date", "kind"]
+        constraints = [models.UniqueConstraint(fields=["template", "label"], name="one_occurrence_per_period",
+                                               condition=models.Q(template__isnull=False))]
         verbose_name = "mốc thời gian"
         verbose_name_plural = "mốc thời gian"
+
+    def get_additional_data(self) -> dict[str, int]:  # the audit trail is shown per task
+        return {"task": self.task_id}
 
 
 class Target(models.Model):

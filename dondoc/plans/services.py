@@ -95,6 +95,7 @@ def store_plan(data: dict[str, Any], *, resolve: Callable[[str], Agency], owner:
 
 def _fill_task(task: Task, row: dict[str, Any], section: Section, order: int,
                resolve: Callable[[str], Agency]) -> None:
+    same_schedule = task.pk is not None and task.deadline_text == (row.get("deadline") or "")
     for raw, attr in RAW_TO_MODEL.items():
         setattr(task, attr, row.get(raw) or "")
     schedule = row.get("schedule") or {}
@@ -102,6 +103,9 @@ def _fill_task(task: Task, row: dict[str, Any], section: Section, order: int,
     task.subsection = row.get("subsection") or ""
     task.number = row.get("number") or ""
     task.continuous = bool(schedule.get("continuous"))
+    if not same_schedule:  # an unchanged deadline keeps its milestones, occurrences and extended due date
+        due_dates = sorted(schedule.get("due_dates") or [])
+        task.due_date = _date(due_dates[-1]) if due_dates else None
     task.conditional = bool(schedule.get("conditional"))
     task.source_row = row.get("source_row")
     task.warnings = row.get("warnings") or []
@@ -118,8 +122,9 @@ def _fill_task(task: Task, row: dict[str, Any], section: Section, order: int,
             seen.add((agency.pk, role))
             links.append(TaskAgency(task=task, agency=agency, role=role, text=name[:300], order=i))
     TaskAgency.objects.bulk_create(links)
-    task.milestones.all().delete()
-    Milestone.objects.bulk_create(milestones_for(task, schedule))
+    if not same_schedule:
+        task.milestones.all().delete()
+        Milestone.objects.bulk_create(milestones_for(task, schedule))
 
 
 def milestones_for(task: Task, schedule: dict[str, Any]) -> list[Milestone]:
@@ -156,7 +161,8 @@ def cascade_plan(parent: Plan, agency: Agency, *, actor: Any, year: int | None =
             plan=plan, section=sections[sec_id], order=order, number=source.number, subsection=source.subsection,
             content=source.content, output=source.output, lead_text=source.lead_text,
             coordinating_text=source.coordinating_text, deadline_text=source.deadline_text, funding=source.funding,
-            note=source.note, continuous=source.continuous, conditional=source.conditional, parent_task=source)
+            note=source.note, continuous=source.continuous, conditional=source.conditional, parent_task=source,
+            due_date=source.due_date)
         TaskAgency.objects.bulk_create([TaskAgency(task=task, agency_id=ta.agency_id, role=ta.role, text=ta.text,
                                                    order=ta.order) for ta in source.task_agencies.all()])
         Milestone.objects.bulk_create([Milestone(task=task, kind=m.kind, due_date=m.due_date, rhythm=m.rhythm,

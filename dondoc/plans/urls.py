@@ -8,7 +8,6 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/tep-goc/", views.plan_source, name="plan_source"),
     path("ke-hoach/<int:pk>/phan-cap/", views.cascade, name="plan_cascade"),
     path("ke-hoach/<int:pk>/lien-ket/", views.link_parent, name="plan_link_parent"),
-    path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
     path("nhap/", views.import_start, name="import_start"),
     path("nhap/<int:pk>/", views.import_review, name="import_review"),
     path("nhap/<int:pk>/trang-thai/", views.import_status, name="import_status"),

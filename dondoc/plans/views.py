@@ -71,13 +71,6 @@ def plan_source(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(plan.source_file.open("rb"), as_attachment=True, filename=plan.source_name or "ke-hoach")
 
 
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(selectors.tasks_of_all(), pk=pk)
-    return render(request, "plans/task_detail.html", {
-        "task": task, "can_change": policy.can_change_task(request.user, task),
-        "children": task.child_tasks.select_related("plan")})
-
-
 @require_POST
 def cascade(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_object_or_404(Plan, pk=pk)
