@@ -71,3 +71,23 @@ def test_demo_pages_render(demo: str, client: Client) -> None:
         response = client.get(url)
         assert response.status_code == 200, url
     assert "Sở Nội vụ" in client.get(reverse("agency_directory") + "?q=so noi vu").content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_realistic_spread_of_follow_up(demo: str) -> None:
+    from datetime import date
+
+    from dondoc.plans.models import Milestone, Status
+    from dondoc.tracking.models import Evidence, Extension
+
+    today = date(2026, 1, 1)  # every seed plan's year is over by then
+    done = Task.objects.filter(status=Status.DONE)
+    assert done.count() > Task.objects.count() // 3
+    late = [t for t in done if t.due_date and t.completed_on and t.completed_on > t.due_date]
+    assert late, "some tasks were finished late"
+    assert Task.objects.exclude(status__in=[Status.DONE, Status.CANCELLED]).filter(due_date__lt=today).count() > 10
+    assert Extension.objects.filter(decision="approved").exists()
+    assert Evidence.objects.exclude(number="").count() > 50
+    assert Task.objects.filter(status=Status.PAUSED).exclude(status_reason="").exists()
+    assert Milestone.objects.filter(kind=Milestone.Kind.OCCURRENCE, status=Status.DONE).exists()
+    assert "Tiến độ mẫu" in demo

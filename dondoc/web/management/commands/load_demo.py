@@ -11,6 +11,7 @@ from dondoc.accounts.models import Role, User
 from dondoc.agencies import services as agencies
 from dondoc.importer import PlanImportError
 from dondoc.plans.imports import import_document
+from dondoc.tracking.demo import spread_progress, summary
 
 DEMO_PASSWORD = "dondoc-demo"  # a local demonstration only; `make run` prints it
 DEMO_ACCOUNTS = [  # username, role, agency the account belongs to, full name
@@ -35,12 +36,14 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"Không tìm thấy văn bản mẫu trong {folder}.")
         admin = self._account("quantri", Role.ADMIN, None, "Quản trị hệ thống")
+        plans = []
         for path in files:
             try:
                 plan, created = import_document(path, actor=admin)
             except PlanImportError as exc:
                 self.stderr.write(f"{path.name}: {exc.message}")
                 continue
+            plans.append(plan)
             verb = "Đã nhập" if created else "Đã cập nhật"
             self.stdout.write(f"{verb} {path.name}: {plan.number or '(không số)'} — {plan.tasks.count()} nhiệm vụ")
         self.stdout.write(f"\nTài khoản trình diễn (mật khẩu cho tất cả: {DEMO_PASSWORD}):")
@@ -48,6 +51,10 @@ class Command(BaseCommand):
             agency = agencies.find(agency_name) or agencies.create_agency(agency_name, actor=admin)
             user = self._account(username, role, agency, full_name)
             self.stdout.write(f"  {username:<11} {Role(role).label:<22} {user.agency}")
+        fates = spread_progress(plans, User.objects.get(username="thuongtruc"))
+        numbers = summary()
+        self.stdout.write(f"Tiến độ mẫu: {numbers['updates']} lần cập nhật, {numbers['done']} nhiệm vụ hoàn thành, "
+                          f"{numbers['extensions']} lần gia hạn ({', '.join(f'{k}: {v}' for k, v in fates.items())})")
 
     def _account(self, username: str, role: str, agency: Any, full_name: str) -> User:
         user, _ = User.objects.get_or_create(username=username)
