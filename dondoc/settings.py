@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "dondoc.accounts.context_processors.role",
+                "dondoc.tracking.context_processors.notifications",
             ],
             "builtins": ["dondoc.web.templatetags.dondoc_tags"],
         },

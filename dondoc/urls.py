@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("dondoc.plans.urls")),
     path("", include("dondoc.tracking.urls_task")),
     path("", include("dondoc.tracking.urls_board")),
+    path("", include("dondoc.tracking.urls_notify")),
     path("", include("dondoc.web.urls")),
 ]

@@ -28,6 +28,11 @@ def is_admin(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role == Role.ADMIN
 
 
+def can_read(user: User) -> bool:
+    """Plans, tasks and the evidence of their progress are read by every signed-in, active user of the province."""
+    return user.is_authenticated and user.is_active
+
+
 def can_import(user: User) -> bool:
     """Managers import any plan; an agency's focal officer or leader imports its own plans."""
     return user.is_authenticated and user.is_active and (
@@ -35,9 +40,7 @@ def can_import(user: User) -> bool:
 
 
 def can_see_draft(user: User, draft: ImportDraft) -> bool:
-    if is_manager(user):
-        return True
-    return can_import(user) and draft.agency_id == user.agency_id
+    return is_manager(user) or (can_import(user) and draft.agency_id == user.agency_id)
 
 
 def can_edit_plan(user: User, plan: Plan) -> bool:
@@ -78,6 +81,16 @@ def can_approve_completion(user: User, task: Task) -> bool:
     if is_manager(user):
         return True
     return user.role == Role.LEADER and _officer_of(user, task.lead_agency_ids())
+
+
+def can_bulk_update(user: User) -> bool:
+    """Download one's agency's open tasks as a workbook and upload it back: whoever acts for an agency."""
+    return user.is_authenticated and user.is_active and user.role in ACTORS and user.agency_id is not None
+
+
+def can_see_agency_upload(user: User, agency_id: int | None) -> bool:
+    """Drafts and uploads made for an agency: that agency's actors, and the managers."""
+    return is_manager(user) or (can_bulk_update(user) and user.agency_id == agency_id)
 
 
 def can_decide_extension(user: User) -> bool:

@@ -148,3 +148,30 @@ class UrgingLetter(models.Model):
         ordering = ["-created_at"]
         verbose_name = "văn bản đôn đốc"
         verbose_name_plural = "văn bản đôn đốc"
+
+
+class BulkUpload(models.Model):
+    """An agency's filled-in progress workbook between upload and confirmation: the changes it would make and
+    the rows that cannot be applied, as JSON for the preview page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ xác nhận"
+        APPLIED = "applied", "Đã cập nhật"
+        DISCARDED = "discarded", "Đã hủy"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bulk_uploads")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="bulk_uploads")
+    file = models.FileField(upload_to="bulk/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    changes = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "tệp cập nhật hàng loạt"
+        verbose_name_plural = "tệp cập nhật hàng loạt"
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -15,8 +15,23 @@ from dondoc.plans.models import Task
 from .models import Extension, Notification, ProgressUpdate
 
 
+def absolute(url: str) -> str:
+    """A path of the site as a full address for an e-mail (DONDOC_SITE_URL in front)."""
+    return f"{settings.DONDOC_SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+def email_text(user: User, title: str, body: str, url: str, link_text: str) -> str:
+    """The e-mail: greeting, the message, the link to act on it, where every notification is listed."""
+    lines = [f"Kính gửi {user},", "", (body or title).strip()]
+    if url:
+        lines += ["", f"{link_text}: {absolute(url)}"]
+    lines += ["", "—", "Thư gửi tự động từ dondoc (theo dõi, đôn đốc cải cách hành chính); xin không trả lời thư này.",
+              f"Mọi thông báo của anh/chị: {absolute(reverse('notifications'))}"]
+    return "\n".join(lines)
+
+
 def notify(user: User, *, kind: str, key: str, title: str, body: str = "", url: str = "",
-           task: Task | None = None) -> Notification | None:
+           task: Task | None = None, link_text: str = "Xem chi tiết") -> Notification | None:
     """Create the notification and e-mail it; None when this user already had this key."""
     try:
         with transaction.atomic():
@@ -25,10 +40,11 @@ def notify(user: User, *, kind: str, key: str, title: str, body: str = "", url: 
     except IntegrityError:
         return None
     if user.email:
-        link = f"{settings.DONDOC_SITE_URL.rstrip('/')}{url}" if url else ""
-        send_mail(f"[dondoc] {title}", f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email],
-                  fail_silently=True)
-        Notification.objects.filter(pk=note.pk).update(emailed=True)
+        sent = send_mail(f"[dondoc] {title}", email_text(user, title, body, url, link_text),
+                         settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
+        if sent:
+            Notification.objects.filter(pk=note.pk).update(emailed=True)
+            note.emailed = True
     return note
 
 
@@ -36,9 +52,11 @@ def task_url(task: Task) -> str:
     return reverse("task_detail", args=[task.pk])
 
 
-def agency_officers(agency_ids: set[int], roles: set[str] | None = None) -> Any:
+def agency_officers(agency_ids: set[int] | None, roles: set[str] | None = None) -> Any:
+    """The active focal officers and leaders (or `roles`) of these agencies; of every agency when None."""
     roles = roles or {Role.FOCAL, Role.LEADER}
-    return User.objects.filter(is_active=True, agency_id__in=agency_ids, role__in=roles)
+    officers = User.objects.filter(is_active=True, role__in=roles)
+    return officers if agency_ids is None else officers.filter(agency_id__in=agency_ids)
 
 
 def standing_users() -> Any:

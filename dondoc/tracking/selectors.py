@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from dondoc.plans.models import CLOSED, Milestone, Status, Task, TaskAgency
+from dondoc.agencies.models import Agency
+from dondoc.importer.normalise.area import AREA_NAMES
+from dondoc.importer.text import key
+from dondoc.plans.models import CLOSED, Milestone, Plan, Section, Status, Task, TaskAgency
 
 from . import rules
-from .models import Extension, ProgressUpdate
+from .models import BulkUpload, Evidence, Extension, ProgressUpdate, UrgingLetter
 
 
 def task_start(task: Task) -> date | None:
@@ -116,3 +123,462 @@ def status_counts(tasks: QuerySet[Task], today: date) -> dict[str, Any]:
         counts[status] += 1
     counts["overdue"] = tasks.exclude(status__in=CLOSED).filter(due_date__lt=today).count()
     return counts
+
+
+# --- the task page, the work queue, extensions ------------------------------------------------------------------
+
+def conditional_milestones(task: Task) -> list[Milestone]:
+    return [m for m in task.milestones.all() if m.kind == Milestone.Kind.CONDITIONAL]
+
+
+def recurring_milestones(task: Task) -> list[Milestone]:
+    return [m for m in task.milestones.all() if m.kind == Milestone.Kind.RECURRING]
+
+
+def pending_extension_of(task: Task) -> Extension | None:
+    return extensions_of(task).filter(decision=Extension.Decision.PENDING).first()
+
+
+def evidence_item(pk: int) -> Evidence:
+    """One evidence record with its task (for the download view); raises Evidence.DoesNotExist."""
+    return Evidence.objects.select_related("update", "update__task").get(pk=pk)
+
+
+def decided_extensions(limit: int = 100) -> QuerySet[Extension]:
+    return (Extension.objects.exclude(decision=Extension.Decision.PENDING)
+            .select_related("task", "task__plan", "agency", "requested_by", "decided_by")
+            .order_by("-decided_at", "-pk")[:limit])
+
+
+@dataclass
+class AuditChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class AuditRow:
+    """One line of a task's audit trail: who changed which record when, and each field's old → new value."""
+
+    when: Any
+    actor: str
+    action: str
+    what: str
+    changes: list[AuditChange]
+    created: bool = False
+
+
+AUDIT_ACTIONS = {LogEntry.Action.CREATE: "Tạo", LogEntry.Action.UPDATE: "Sửa", LogEntry.Action.DELETE: "Xóa",
+                 LogEntry.Action.ACCESS: "Xem"}
+AUDIT_HIDDEN = {"id", "task", "update", "template", "search_key", "version", "sha256", "file"}
+EMPTY = "—"
+NAMELESS = re.compile(r" object \(\d+\)$")  # a model without __str__
+
+
+def _audit_field(model: Any, name: str) -> Any:
+    """The model field a change names; False for a reverse relation (not a change of this record)."""
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+    return field if field is None or getattr(field, "concrete", False) else False
+
+
+def _audit_value(field: Any, raw: Any, names: dict[tuple[Any, str], str]) -> str:
+    if raw is None or raw in ("None", ""):
+        return EMPTY
+    text = str(raw)
+    if field is None:
+        return text[:200]
+    if field.choices:
+        return str(dict(field.choices).get(text, text))
+    if field.is_relation:
+        return names.get((field.related_model, text), text)
+    kind = field.get_internal_type()
+    try:
+        if kind == "DateField":
+            return date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
+        if kind == "DateTimeField":
+            return timezone.localtime(datetime.fromisoformat(text)).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return text
+    if kind == "BooleanField":
+        return {"True": "có", "False": "không"}.get(text, text)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def audit_rows(task: Task, limit: int = 100) -> list[AuditRow]:
+    """The task's audit trail (django-auditlog) for display: related records' names fetched once, not per field."""
+    entries = audit_trail(task, limit)
+    wanted: dict[Any, set[Any]] = {}
+    parsed: list[tuple[LogEntry, Any, list[tuple[Any, str, Any, Any]]]] = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        fields = []
+        for name, values in (entry.changes_dict or {}).items():
+            if name in AUDIT_HIDDEN or not isinstance(values, list | tuple) or len(values) != 2:
+                continue
+            field = _audit_field(model, name)
+            if field is False:
+                continue
+            if field is not None and field.is_relation and field.related_model is not None:
+                for raw in values:
+                    if raw not in (None, "None", ""):
+                        with contextlib.suppress(ValidationError):
+                            wanted.setdefault(field.related_model, set()).add(
+                                field.related_model._meta.pk.to_python(raw))
+            fields.append((field, name, values[0], values[1]))
+        parsed.append((entry, model, fields))
+    names = {(related, str(pk)): str(obj) for related, pks in wanted.items()
+             for pk, obj in related._default_manager.in_bulk(list(pks)).items()}
+    rows = []
+    for entry, model, fields in parsed:
+        changes = [AuditChange(str(f.verbose_name) if f is not None else name, _audit_value(f, old, names),
+                               _audit_value(f, new, names)) for f, name, old, new in fields]
+        if entry.action == LogEntry.Action.UPDATE:
+            changes = [c for c in changes if c.old != c.new]
+        elif entry.action == LogEntry.Action.CREATE:
+            changes = [c for c in changes if c.new != EMPTY]
+        what = str(model._meta.verbose_name) if model is not None else entry.content_type.model
+        name = entry.object_repr if not NAMELESS.search(entry.object_repr) else f"#{entry.object_pk}"
+        rows.append(AuditRow(when=entry.timestamp, actor=str(entry.actor) if entry.actor else "Hệ thống",
+                             action=AUDIT_ACTIONS.get(entry.action, ""), what=f"{what}: {name}"[:300],
+                             changes=changes, created=entry.action == LogEntry.Action.CREATE))
+    return rows
+
+
+@dataclass
+class WorkQueue:
+    """An agency's work (or the whole province's): late, due soon, at risk, waiting for the leader's approval,
+    coordinated for others, recurring periods to report, extension requests under review."""
+
+    overdue: list[TaskState]
+    due_soon: list[TaskState]
+    at_risk: list[TaskState]
+    awaiting_approval: list[TaskState]
+    coordinating: list[TaskState]
+    periods: list[Milestone]
+    extensions: list[Extension]
+    counts: dict[str, int]
+
+
+def _queue_filter(qs: QuerySet[Task], query: str, plan: int | None, area: str, status: str) -> QuerySet[Task]:
+    for word in key(query).split():
+        qs = qs.filter(search_key__contains=word)
+    if plan:
+        qs = qs.filter(plan_id=plan)
+    if area:
+        qs = qs.filter(section__area=area)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def work_queue(today: date, *, agency_id: int | None, whole_province: bool = False, query: str = "",
+               plan: int | None = None, area: str = "", status: str = "", days: int | None = None,
+               limit: int = 200) -> WorkQueue:
+    """The lists of one agency's work queue (the tasks it leads, and those it coordinates), or with
+    `whole_province` and no agency, every task's. Filters: accent-free words, plan, area, status."""
+    days = settings.DONDOC_REMIND_DAYS if days is None else days
+    if agency_id:
+        led = led_by(agency_id)
+        coordinated = coordinated_by(agency_id).exclude(pk__in=led.values("pk"))
+    elif whole_province:
+        led, coordinated = tasks_with_agencies(), Task.objects.none()
+    else:
+        led = coordinated = Task.objects.none()
+    led = _queue_filter(led, query, plan, area, status)
+    coordinated = _queue_filter(coordinated, query, plan, area, status)
+    open_led = led.exclude(status__in=CLOSED)
+
+    def states(qs: QuerySet[Task]) -> list[TaskState]:
+        return [state(t, today) for t in qs[:limit]]
+
+    overdue = open_led.filter(due_date__lt=today).order_by("due_date", "pk")
+    due_soon = open_led.filter(due_date__gte=today, due_date__lte=today + timedelta(days=days)).order_by("due_date",
+                                                                                                         "pk")
+    risky = [s for s in (state(t, today) for t in open_led.filter(due_date__gte=today)) if s.at_risk]
+    risky.sort(key=lambda s: (s.task.progress - (s.time_used or 0) * 100, s.task.due_date))
+    awaiting = led.filter(status=Status.AWAITING_APPROVAL).order_by("due_date", "pk")
+    coordinating = coordinated.exclude(status__in=CLOSED).order_by(F("due_date").asc(nulls_last=True), "pk")
+    periods = (Milestone.objects.filter(kind=Milestone.Kind.OCCURRENCE, task__in=open_led.values("pk"),
+                                        due_date__lte=today + timedelta(days=days))
+               .exclude(status__in=CLOSED).select_related("task", "task__plan").order_by("due_date", "pk"))
+    extensions = pending_extensions().filter(task__in=led.values("pk")).order_by("created_at")
+    counts = {"overdue": overdue.count(), "due_soon": due_soon.count(), "at_risk": len(risky),
+              "awaiting_approval": awaiting.count(), "coordinating": coordinating.count(),
+              "periods": periods.count(), "extensions": extensions.count(), "led": led.count()}
+    return WorkQueue(overdue=states(overdue), due_soon=states(due_soon), at_risk=risky[:limit],
+                     awaiting_approval=states(awaiting), coordinating=states(coordinating),
+                     periods=list(periods[:limit]), extensions=list(extensions[:limit]), counts=counts)
+
+
+def queue_choices(agency_id: int | None, whole_province: bool) -> dict[str, Any]:
+    """What the work queue's filters offer: the plans with tasks in scope, the areas, the statuses, and for
+    managers the agencies that lead tasks."""
+    if agency_id:
+        tasks = TaskAgency.objects.filter(agency_id=agency_id).values("task_id")
+        plans = Plan.objects.filter(tasks__in=tasks).distinct()
+    elif whole_province:
+        plans = Plan.objects.filter(tasks__isnull=False).distinct()
+    else:
+        plans = Plan.objects.none()
+    leads = TaskAgency.objects.filter(role=TaskAgency.Role.LEAD).values("agency_id")
+    agencies = Agency.objects.filter(pk__in=leads).order_by("name") if whole_province else Agency.objects.none()
+    return {"plans": plans.order_by("-year", "number"), "areas": list(AREA_NAMES.items()),
+            "statuses": Status.choices, "agencies": agencies}
+
+
+# --- the overdue board, urging letters, bulk updates, the plan timeline, agency calendars ---------------------
+
+NO_LEAD = "Chưa xác định cơ quan chủ trì"
+OTHER_AREA = ("khac", "Khác")  # tasks whose section names no standard area
+
+
+@dataclass
+class BoardRow:
+    """One overdue task on the board: how many days late and which agencies lead it."""
+
+    task: Task
+    days_late: int
+    leads: list[Agency]
+
+
+@dataclass
+class BoardGroup:
+    """The board's rows of one lead agency or of one reform area."""
+
+    key: str
+    name: str
+    rows: list[BoardRow]
+    agency: Agency | None = None
+
+    @property
+    def most_days_late(self) -> int:
+        return max((r.days_late for r in self.rows), default=0)
+
+
+@dataclass
+class OverdueBoard:
+    rows: list[BoardRow]
+    by_agency: list[BoardGroup]
+    by_area: list[BoardGroup]
+
+
+def overdue_board(today: date, *, plan: int | None = None, year: int | None = None, area: str = "",
+                  agency: int | None = None, query: str = "") -> OverdueBoard:
+    """Open tasks past their due date, filtered (plan, plan year, area, lead agency, accent-free words) and
+    grouped by lead agency (a task with two leads is in both groups) and by reform area; most late first."""
+    qs = overdue_tasks(today)
+    if plan:
+        qs = qs.filter(plan_id=plan)
+    if year:
+        qs = qs.filter(plan__year=year)
+    if area == OTHER_AREA[0]:
+        qs = qs.filter(Q(section__isnull=True) | Q(section__area=""))
+    elif area:
+        qs = qs.filter(section__area=area)
+    if agency:
+        qs = qs.filter(pk__in=TaskAgency.objects.filter(agency_id=agency, role=TaskAgency.Role.LEAD).values("task_id"))
+    for word in key(query).split():
+        qs = qs.filter(search_key__contains=word)
+    rows = [BoardRow(task=t, days_late=(today - t.due_date).days,
+                     leads=[ta.agency for ta in t.task_agencies.all() if ta.role == TaskAgency.Role.LEAD])
+            for t in qs.order_by("due_date", "plan_id", "order", "pk")]
+    by_agency: dict[int | None, BoardGroup] = {}
+    for row in rows:
+        for lead in row.leads or [None]:
+            if agency and (lead is None or lead.pk != agency):
+                continue
+            group = by_agency.get(lead.pk if lead else None)
+            if group is None:
+                group = by_agency[lead.pk if lead else None] = BoardGroup(
+                    key=str(lead.pk) if lead else "", name=lead.name if lead else NO_LEAD, rows=[], agency=lead)
+            group.rows.append(row)
+    agency_groups = sorted(by_agency.values(), key=lambda g: (g.agency is None, -len(g.rows), key(g.name)))
+    by_area: dict[str, BoardGroup] = {}
+    for row in rows:
+        code = row.task.area or OTHER_AREA[0]
+        if code not in by_area:
+            by_area[code] = BoardGroup(key=code, name=AREA_NAMES.get(code, OTHER_AREA[1]), rows=[])
+        by_area[code].rows.append(row)
+    order = [*AREA_NAMES, OTHER_AREA[0]]
+    area_groups = sorted(by_area.values(), key=lambda g: order.index(g.key) if g.key in order else len(order))
+    return OverdueBoard(rows=rows, by_agency=agency_groups, by_area=area_groups)
+
+
+def board_choices(today: date) -> dict[str, Any]:
+    """What the board's filters offer: plans, years and lead agencies that have overdue tasks, and the areas."""
+    late = Task.objects.exclude(status__in=CLOSED).filter(due_date__lt=today)
+    return {
+        "plans": Plan.objects.filter(pk__in=late.values("plan_id")).order_by("-year", "number"),
+        "years": sorted({y for y in Plan.objects.filter(pk__in=late.values("plan_id")).values_list("year", flat=True)
+                         if y}, reverse=True),
+        "areas": [*AREA_NAMES.items(), OTHER_AREA],
+        "agencies": Agency.objects.filter(pk__in=TaskAgency.objects.filter(
+            task__in=late, role=TaskAgency.Role.LEAD).values("agency_id")).order_by("name"),
+    }
+
+
+def overdue_of_agency(agency_id: int, today: date, task_ids: set[int] | None = None) -> list[BoardRow]:
+    """The overdue tasks an agency leads (those chosen, when task_ids is given), for its urging letter."""
+    rows = overdue_board(today, agency=agency_id).rows
+    return [r for r in rows if task_ids is None or r.task.pk in task_ids]
+
+
+def urging_letters(agency_id: int | None = None) -> QuerySet[UrgingLetter]:
+    qs = UrgingLetter.objects.select_related("agency", "created_by").prefetch_related("tasks")
+    return qs.filter(agency_id=agency_id) if agency_id else qs
+
+
+def bulk_tasks(agency_id: int) -> QuerySet[Task]:
+    """The open tasks an agency leads, in plan order: the rows of its progress workbook."""
+    return led_by(agency_id).exclude(status__in=CLOSED).order_by("-plan__year", "plan_id", "order", "pk")
+
+
+def bulk_uploads_of(agency_id: int | None) -> QuerySet[BulkUpload]:
+    return BulkUpload.objects.filter(agency_id=agency_id).select_related("user")
+
+
+@dataclass
+class GanttMarker:
+    left: float
+    day: date
+    label: str
+    css: str
+
+
+@dataclass
+class GanttRow:
+    task: Task
+    state: TaskState
+    css: str
+    markers: list[GanttMarker]
+    bar_left: float | None = None
+    bar_width: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Gantt:
+    start: date
+    end: date  # the first day after the last month shown
+    months: list[date]
+    sections: list[tuple[Section | None, list[GanttRow]]]
+    today_left: float | None
+
+
+def _month_add(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _bar_css(state: TaskState) -> str:
+    status = state.task.status
+    if status in (Status.DONE, Status.CANCELLED, Status.PAUSED):
+        return {Status.DONE: "done", Status.CANCELLED: "cancelled", Status.PAUSED: "paused"}[status]
+    if state.overdue:
+        return "overdue"
+    if state.at_risk:
+        return "risk"
+    return "todo" if status == Status.NOT_STARTED else "doing"
+
+
+GANTT_MAX_MONTHS = 36
+
+
+def plan_gantt(plan: Plan, today: date) -> Gantt:
+    """The plan's tasks on a month grid: a bar from the plan's start to each task's due date, a marker per due
+    date and per reporting period, coloured by status (overdue, at risk, done …). The grid spans the plan year,
+    widened to the due dates outside it (at most three years); without a year, the span of the due dates."""
+    tasks = list(Task.objects.filter(plan=plan).select_related("plan", "section")
+                 .prefetch_related("milestones").order_by("section__order", "order", "pk"))
+    dates = [d for t in tasks for d in [t.due_date, *(m.due_date for m in t.milestones.all())] if d]
+    if plan.year:
+        first, last = date(plan.year, 1, 1), date(plan.year, 12, 1)
+    elif dates:
+        first, last = min(dates).replace(day=1), max(dates).replace(day=1)
+    else:
+        first = last = (plan.issued_date or today).replace(day=1)
+    if dates:
+        first, last = min(first, min(dates).replace(day=1)), max(last, max(dates).replace(day=1))
+    last = min(last, _month_add(first, GANTT_MAX_MONTHS - 1))
+    end = _month_add(last, 1)
+    months, m = [], first
+    while m < end:
+        months.append(m)
+        m = _month_add(m, 1)
+    span = (end - first).days
+
+    def pos(day: date) -> float:
+        return round(min(max((day - first).days / span, 0.0), 1.0) * 100, 3)
+
+    def end_of(day: date) -> float:  # a marker sits where that day ends, as the bar does
+        return pos(day + timedelta(days=1))
+
+    sections: dict[Section | None, list[GanttRow]] = {}
+    for task in tasks:
+        st = state(task, today)
+        row = GanttRow(task=task, state=st, css=_bar_css(st), markers=[])
+        start = task_start(task) or first
+        if task.due_date:
+            row.bar_left = pos(start)
+            row.bar_width = max(end_of(task.due_date) - row.bar_left, 0.6)
+        elif task.continuous:
+            row.bar_left, row.bar_width, row.note = pos(start), 100 - pos(start), "Thường xuyên"
+        else:
+            row.note = "Theo điều kiện" if task.conditional else "Chưa có hạn"
+        milestones = list(task.milestones.all())
+        has_occurrences = any(ms.kind == Milestone.Kind.OCCURRENCE for ms in milestones)
+        for ms in milestones:
+            if ms.kind == Milestone.Kind.RECURRING and not has_occurrences and plan.year:
+                for period in rules.periods(ms.rhythm, plan.year):
+                    if first <= period.due < end:
+                        row.markers.append(GanttMarker(end_of(period.due), period.due, period.label, "planned"))
+                continue
+            if not ms.due_date or not first <= ms.due_date < end:
+                continue
+            if ms.kind == Milestone.Kind.OCCURRENCE:
+                css = ("done" if ms.status in CLOSED else
+                       "overdue" if rules.is_overdue(ms.status, ms.due_date, today) else "open")
+                row.markers.append(GanttMarker(end_of(ms.due_date), ms.due_date, ms.label, f"occurrence {css}"))
+            elif ms.kind in (Milestone.Kind.DUE, Milestone.Kind.CONDITIONAL):
+                row.markers.append(GanttMarker(end_of(ms.due_date), ms.due_date, "Hạn hoàn thành", f"due {row.css}"))
+        if task.due_date and first <= task.due_date < end and not any(
+                mk.day == task.due_date and mk.css.startswith("due") for mk in row.markers):
+            row.markers.append(GanttMarker(end_of(task.due_date), task.due_date, "Hạn hiện hành", f"due {row.css}"))
+        row.markers.sort(key=lambda mk: mk.day)
+        sections.setdefault(task.section, []).append(row)
+    return Gantt(start=first, end=end, months=months, sections=list(sections.items()),
+                 today_left=pos(today) if first <= today < end else None)
+
+
+@dataclass
+class Deadline:
+    """One date an agency must meet: a task's due date or one period of a recurring task."""
+
+    uid: str
+    day: date
+    task: Task
+    label: str
+    role: str
+
+
+def agency_deadlines(agency_id: int) -> list[Deadline]:
+    """The due dates of the open tasks an agency leads or coordinates, and their open reporting periods."""
+    open_periods = Milestone.objects.filter(kind=Milestone.Kind.OCCURRENCE, due_date__isnull=False).exclude(
+        status__in=CLOSED).order_by("due_date")
+    tasks = (tasks_with_agencies().filter(pk__in=TaskAgency.objects.filter(agency_id=agency_id).values("task_id"))
+             .exclude(status__in=CLOSED)
+             .prefetch_related(Prefetch("milestones", queryset=open_periods, to_attr="open_periods"))
+             .order_by("due_date", "pk"))
+    out: list[Deadline] = []
+    for task in tasks:
+        role = (TaskAgency.Role.LEAD.label if agency_id in task.lead_agency_ids()
+                else TaskAgency.Role.COORDINATING.label)
+        if task.due_date:
+            out.append(Deadline(f"task-{task.pk}", task.due_date, task, "", role))
+        for period in task.open_periods:
+            out.append(Deadline(f"occurrence-{period.pk}", period.due_date, task, period.label, role))
+    return sorted(out, key=lambda d: (d.day, d.uid))

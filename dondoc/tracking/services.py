@@ -30,6 +30,9 @@ class ConflictError(ValidationError):
     """Someone else changed the task since the form was opened."""
 
 
+CONFLICT_MESSAGE = "Nhiệm vụ vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi rồi nhập lại."
+
+
 # File kinds accepted as evidence, each recognised by its first bytes (the name alone proves nothing).
 EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
     ".pdf": (b"%PDF",), ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".png": (b"\x89PNG",),
@@ -80,7 +83,7 @@ def _save_evidence(update: ProgressUpdate, items: Iterable[EvidenceInput]) -> No
                             issuer=item.issuer.strip())
         if item.file is not None:
             evidence.sha256 = check_evidence_file(item.file)
-            evidence.original_name = Path(item.file.name or "").name
+            evidence.original_name = Path(item.file.name or "").name[-255:]
             evidence.size = item.file.size or 0
             evidence.file.save(evidence.original_name, item.file, save=False)
         evidence.save()
@@ -92,7 +95,7 @@ def _bump_version(task: Task, version: int | None) -> None:
     if version is not None:
         query = query.filter(version=version)
     if query.update(version=F("version") + 1) == 0:
-        raise ConflictError("Nhiệm vụ vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi rồi nhập lại.")
+        raise ConflictError(CONFLICT_MESSAGE)
     task.version = Task.objects.values_list("version", flat=True).get(pk=task.pk)
 
 
@@ -117,12 +120,16 @@ def record_progress(task: Task, *, actor: Any, text: str, progress: int, status:
         raise ValidationError("Hãy ghi lý do tạm dừng hoặc không thực hiện.")
     _bump_version(task, version)
     today = _today(today)
+    # read after the version check (the row is ours now): a task already done or awaiting approval keeps the
+    # date its work was completed when it is saved again with more text or evidence
+    before = Task.objects.values("status", "completed_on").get(pk=task.pk)
     kind = ProgressUpdate.Kind.PROGRESS
     if status == Status.DONE:
         progress = 100
         if settings.DONDOC_COMPLETION_NEEDS_APPROVAL and not policy.can_approve_completion(actor, task):
             status, kind = Status.AWAITING_APPROVAL, ProgressUpdate.Kind.COMPLETION_REQUEST
-        task.completed_on = today
+        already = before["status"] in (Status.DONE, Status.AWAITING_APPROVAL) and before["completed_on"]
+        task.completed_on = before["completed_on"] if already else today
     else:
         task.completed_on = None
         if status == Status.NOT_STARTED and progress > 0:
@@ -157,11 +164,15 @@ def add_contribution(task: Task, *, actor: Any, text: str, evidence: Iterable[Ev
 
 
 @transaction.atomic
-def decide_completion(task: Task, *, actor: Any, approve: bool, note: str = "") -> ProgressUpdate:
-    """The leader confirms (or sends back) a completion request; the completion date is the request's."""
+def decide_completion(task: Task, *, actor: Any, approve: bool, note: str = "",
+                      version: int | None = None) -> ProgressUpdate:
+    """The leader confirms (or sends back) a completion request; the completion date is the request's.
+    With `version` (the one the leader's page showed), a task changed since then is not decided blind."""
     if not policy.can_approve_completion(actor, task):
         raise PermissionDenied("Chỉ lãnh đạo cơ quan chủ trì duyệt hoàn thành nhiệm vụ.")
     task = Task.objects.select_for_update().get(pk=task.pk)
+    if version is not None and task.version != version:
+        raise ConflictError(CONFLICT_MESSAGE)
     if task.status != Status.AWAITING_APPROVAL:
         raise ValidationError("Nhiệm vụ không ở trạng thái chờ duyệt hoàn thành.")
     if approve:
@@ -231,7 +242,7 @@ def decide_extension(extension: Extension, *, actor: Any, approve: bool, note: s
 
 @transaction.atomic
 def record_condition_event(milestone: Milestone, *, actor: Any, happened_on: date, due: date,
-                           note: str = "") -> Milestone:
+                           note: str = "", version: int | None = None) -> Milestone:
     """A conditional deadline ("khi có hướng dẫn của Bộ") starts: the event's date and the resulting due date."""
     task = milestone.task
     if not policy.can_update_progress(actor, task):
@@ -240,6 +251,7 @@ def record_condition_event(milestone: Milestone, *, actor: Any, happened_on: dat
         raise ValidationError("Mốc này không phụ thuộc điều kiện.")
     if due < happened_on:
         raise ValidationError("Hạn hoàn thành không thể trước ngày có sự kiện.")
+    _bump_version(task, version)
     milestone.condition_met_on, milestone.due_date = happened_on, due
     milestone.save(update_fields=["condition_met_on", "due_date"])
     if task.due_date is None or task.due_date < due:
@@ -249,6 +261,20 @@ def record_condition_event(milestone: Milestone, *, actor: Any, happened_on: dat
                                   agency=actor.agency, text=note.strip() or f"Sự kiện ngày {happened_on:%d/%m/%Y}")
     record(actor, "task.condition", task, summary=f"{happened_on} → hạn {due}")
     return milestone
+
+
+@transaction.atomic
+def create_occurrences(task: Task, *, actor: Any, year: int) -> int:
+    """An officer asks for the periods of a recurring task's plan year (generate_occurrences, checked and audited)."""
+    if not policy.can_update_progress(actor, task):
+        raise PermissionDenied("Chỉ cơ quan chủ trì hoặc cơ quan thường trực lập các kỳ của nhiệm vụ này.")
+    if not 2000 <= year <= 2100:
+        raise ValidationError("Năm không hợp lệ.")
+    if not task.milestones.filter(kind=Milestone.Kind.RECURRING).exists():
+        raise ValidationError("Nhiệm vụ này không có nhịp định kỳ.")
+    created = generate_occurrences([Task.objects.get(pk=task.pk)], year)  # its milestones as they are now
+    record(actor, "task.occurrences", task, summary=f"{year}: {created} kỳ")
+    return created
 
 
 def generate_occurrences(tasks: Iterable[Task], year: int) -> int:
@@ -276,6 +302,10 @@ def complete_occurrence(milestone: Milestone, *, actor: Any, today: date | None 
         raise PermissionDenied("Chỉ cơ quan chủ trì cập nhật nhiệm vụ này.")
     if milestone.kind != Milestone.Kind.OCCURRENCE:
         raise ValidationError("Chỉ các kỳ của nhiệm vụ định kỳ được đánh dấu hoàn thành riêng.")
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.status == Status.DONE:
+        raise ValidationError(f"Kỳ {milestone.label} đã được đánh dấu hoàn thành.")
+    _bump_version(task, None)
     milestone.status, milestone.completed_on = Status.DONE, _today(today)
     milestone.save(update_fields=["status", "completed_on"])
     update = ProgressUpdate.objects.create(task=task, milestone=milestone, kind=ProgressUpdate.Kind.PROGRESS,

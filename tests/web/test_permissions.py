@@ -9,8 +9,10 @@ its absence, so a view that answers 302 without doing anything, or 403 after doi
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
@@ -19,12 +21,17 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from dondoc.agencies import services as agency_services
 from dondoc.agencies.models import Agency, AgencyAlias
 from dondoc.plans.imports import start_import
-from dondoc.plans.models import ImportDraft, Plan, Task
+from dondoc.plans.models import ImportDraft, Milestone, Plan, Status, Task
 from dondoc.plans.services import store_plan
+from dondoc.tracking import bulk, letters
+from dondoc.tracking import services as tracking_services
+from dondoc.tracking.models import BulkUpload, Evidence, Extension, ProgressUpdate, UrgingLetter
 
 from .conftest import sample_plan_json
 
@@ -162,12 +169,137 @@ def _child_task_linked(w: World) -> bool:
     return Task.objects.get(pk=child.pk).parent_task_id == w.task.pk
 
 
+def _justice(w: World) -> dict[str, Any]:
+    """Sở Tư pháp, once the province's plan (whose first task it leads) is stored."""
+    assert w.plan.pk
+    return {"pk": w.agencies["justice"].pk}
+
+
+def _late_task(w: World) -> Task:
+    """The province plan's first task (Sở Tư pháp leads), overdue whatever the clock says."""
+    Task.objects.filter(pk=w.task.pk).update(due_date=timezone.localdate() - timedelta(days=30))
+    return w.task
+
+
+def _letter(w: World) -> dict[str, Any]:
+    """An urging letter to Sở Tư pháp about its late task."""
+    letter = UrgingLetter.objects.first()
+    if letter is None:
+        _late_task(w)
+        letter = letters.issue_letter(w.agencies["justice"], actor=w.users["standing"],
+                                      data=letters.LetterInput(symbol="SNV-CCHC"))
+    return {"pk": letter.pk}
+
+
+def _workbook(w: World) -> SimpleUploadedFile:
+    """Sở Tư pháp's progress workbook with its task set to 40%."""
+    content = bulk.build_workbook(w.agencies["justice"], [w.task], today=timezone.localdate())
+    wb = load_workbook(io.BytesIO(content))
+    wb[bulk.SHEET].cell(2, [c.field for c in bulk.COLUMNS].index("new_progress") + 1, 40)
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("cap-nhat-tien-do.xlsx", out.getvalue())
+
+
+def _bulk(w: World) -> dict[str, Any]:
+    """A pending upload of Sở Tư pháp's focal officer."""
+    upload = BulkUpload.objects.first() or bulk.start_upload(w.users["focal"], _workbook(w))
+    return {"pk": upload.pk}
+
+
+def _bulk_status(w: World) -> str:
+    return BulkUpload.objects.get().status
+
+
+# the task page's writes: w.task is led by Sở Tư pháp (focal, leader) and coordinated by Sở Nội vụ
+
+def _task_now(w: World) -> Task:
+    return Task.objects.get(pk=w.task.pk)
+
+
+def _progress_data(w: World) -> dict[str, Any]:
+    return {"status": Status.IN_PROGRESS, "progress": 40, "text": "Đã lấy ý kiến các sở",
+            "version": _task_now(w).version}
+
+
+def _awaiting_approval(w: World) -> dict[str, Any]:
+    """The task's focal officer asked for completion; the leader's approval form."""
+    if _task_now(w).status != Status.AWAITING_APPROVAL:
+        tracking_services.record_progress(w.task, actor=w.users["focal"], text="Đã hoàn thành", progress=100,
+                                          status=Status.DONE)
+    return {"decision": "approve", "note": "Đồng ý", "version": _task_now(w).version}
+
+
+def _new_due(w: World) -> str:
+    return (timezone.localdate() + timedelta(days=30)).isoformat()
+
+
+def _extension(w: World) -> dict[str, Any]:
+    """A pending extension request of Sở Tư pháp's focal officer."""
+    extension = Extension.objects.filter(task=w.task).first() or tracking_services.request_extension(
+        w.task, actor=w.users["focal"], new_due=timezone.localdate() + timedelta(days=30), reason="Chờ ý kiến của Bộ")
+    return {"pk": extension.pk}
+
+
+def _condition(w: World) -> dict[str, Any]:
+    milestone = Milestone.objects.filter(task=w.task, kind=Milestone.Kind.CONDITIONAL).first() or \
+        Milestone.objects.create(task=w.task, kind=Milestone.Kind.CONDITIONAL, condition="Khi có hướng dẫn của Bộ")
+    return {"pk": w.task.pk, "milestone_pk": milestone.pk}
+
+
+def _recurring(w: World) -> dict[str, Any]:
+    if not Milestone.objects.filter(task=w.task, kind=Milestone.Kind.RECURRING).exists():
+        Milestone.objects.create(task=w.task, kind=Milestone.Kind.RECURRING, rhythm=Milestone.Rhythm.QUARTERLY)
+    return {"pk": w.task.pk}
+
+
+def _occurrence(w: World) -> dict[str, Any]:
+    _recurring(w)
+    tracking_services.generate_occurrences([_task_now(w)], 2025)
+    first = Milestone.objects.filter(task=w.task, kind=Milestone.Kind.OCCURRENCE).order_by("due_date").first()
+    return {"pk": w.task.pk, "milestone_pk": first.pk}
+
+
+def _evidence(w: World) -> dict[str, Any]:
+    """A progress update of Sở Tư pháp with a PDF attached."""
+    item = Evidence.objects.first()
+    if item is None:
+        pdf = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        update = tracking_services.record_progress(
+            w.task, actor=w.users["focal"], text="Kèm báo cáo", progress=30, status=Status.IN_PROGRESS,
+            evidence=[tracking_services.EvidenceInput(number="1/BC-STP", file=pdf)])
+        item = update.evidence.get()
+    return {"pk": item.pk}
+
+
+def _notes_for_everyone(w: World) -> dict[str, Any]:
+    """One unread notification for every user; the request marks all of one's own read."""
+    from dondoc.tracking.models import Notification
+
+    for user in w.users.values():
+        Notification.objects.get_or_create(user=user, key="thu-nghiem",
+                                           defaults={"kind": Notification.Kind.URGING, "title": "Thông báo thử"})
+    return {"all": "1"}
+
+
+def _only_own_read(w: World) -> bool:
+    from dondoc.tracking.models import Notification
+
+    return Notification.objects.filter(read_at__isnull=False).count() == 1  # one's own, nobody else's
+
+
 EXPECTATIONS: dict[str, list[Case]] = {
     # accounts
     "login": [Case("GET", expect(200, 200, 200, 200, 200, 200, anonymous=200))],
     "logout": [Case("GET", POST_ONLY), Case("POST", everyone(302))],
     # home, search, health
     "home": [Case("GET", everyone())],
+    # one's own notifications: everyone signed in
+    "notifications": [Case("GET", everyone())],
+    "notifications_read": [
+        Case("GET", POST_ONLY),
+        Case("POST", everyone(302), data=_notes_for_everyone, effect=_only_own_read),
+    ],
     "search": [Case("GET", everyone(), data=lambda w: {"q": "ra soat van ban"})],
     "healthz": [Case("GET", expect(200, 200, 200, 200, 200, 200, anonymous=200))],
     # agency directory: everyone reads, only managers write
@@ -202,6 +334,56 @@ EXPECTATIONS: dict[str, list[Case]] = {
                     Case("GET", everyone(), kwargs=lambda w: {"pk": w.own_plan.pk})],
     "plan_source": [Case("GET", everyone(), kwargs=lambda w: {"pk": w.plan.pk})],
     "task_detail": [Case("GET", everyone(), kwargs=lambda w: {"pk": w.task.pk})],
+    # the task's follow-up: the lead agency's officers (and managers) write; its leader approves completion;
+    # the standing agency decides extensions; everyone signed in reads the evidence and a work queue
+    "task_progress": [
+        Case("GET", POST_ONLY, kwargs=lambda w: {"pk": w.task.pk}),
+        Case("POST", justice_officers(302), kwargs=lambda w: {"pk": w.task.pk}, data=_progress_data,
+             effect=lambda w: _task_now(w).progress == 40),
+    ],
+    "task_contribute": [
+        Case("GET", POST_ONLY, kwargs=lambda w: {"pk": w.task.pk}),
+        Case("POST", justice_officers(302), kwargs=lambda w: {"pk": w.task.pk},
+             data=lambda w: {"text": "Góp ý dự thảo"},
+             effect=lambda w: ProgressUpdate.objects.filter(task=w.task, text="Góp ý dự thảo").exists()),
+    ],
+    "task_decide_completion": [
+        Case("GET", POST_ONLY, kwargs=lambda w: {"pk": w.task.pk}),
+        Case("POST", expect(302, 302, 403, 302, 403, 403), kwargs=lambda w: {"pk": w.task.pk},
+             data=_awaiting_approval, effect=lambda w: _task_now(w).status == Status.DONE),
+    ],
+    "task_request_extension": [
+        Case("GET", POST_ONLY, kwargs=lambda w: {"pk": w.task.pk}),
+        Case("POST", justice_officers(302), kwargs=lambda w: {"pk": w.task.pk},
+             data=lambda w: {"new_due": _new_due(w), "reason": "Chờ ý kiến của Bộ"},
+             effect=lambda w: Extension.objects.filter(task=w.task).exists()),
+    ],
+    "task_condition_event": [
+        Case("GET", POST_ONLY, kwargs=_condition),
+        Case("POST", justice_officers(302), kwargs=_condition,
+             data=lambda w: {"happened_on": "2025-03-01", "due": "2025-05-01"},
+             effect=lambda w: Milestone.objects.get(task=w.task, kind=Milestone.Kind.CONDITIONAL).condition_met_on
+             is not None),
+    ],
+    "task_occurrences": [
+        Case("GET", POST_ONLY, kwargs=_recurring),
+        Case("POST", justice_officers(302), kwargs=_recurring, data=lambda w: {"year": 2025},
+             effect=lambda w: Milestone.objects.filter(task=w.task, kind=Milestone.Kind.OCCURRENCE).exists()),
+    ],
+    "task_occurrence_done": [
+        Case("GET", POST_ONLY, kwargs=_occurrence),
+        Case("POST", justice_officers(302), kwargs=_occurrence, data=lambda w: {"text": "Đã gửi báo cáo quý"},
+             effect=lambda w: Milestone.objects.filter(task=w.task, status=Status.DONE).exists()),
+    ],
+    "evidence_download": [Case("GET", everyone(), kwargs=_evidence)],
+    "work_queue": [Case("GET", everyone()),
+                   Case("GET", everyone(), data=lambda w: {"q": "ra soat", "trang_thai": "x", "ke_hoach": w.plan.pk})],
+    "extension_list": [Case("GET", managers(200)), Case("GET", managers(200), kwargs=lambda w: _extension(w) and {})],
+    "extension_decide": [
+        Case("GET", POST_ONLY, kwargs=_extension),
+        Case("POST", managers(302), kwargs=_extension, data=lambda w: {"decision": "approve", "note": "Đồng ý"},
+             effect=lambda w: Extension.objects.get(task=w.task).decision == Extension.Decision.APPROVED),
+    ],
     # cascading the province's plan for Sở Tư pháp: managers and Sở Tư pháp's own officers only
     "plan_cascade": [
         Case("GET", POST_ONLY, kwargs=lambda w: {"pk": w.plan.pk}),
@@ -255,6 +437,38 @@ EXPECTATIONS: dict[str, list[Case]] = {
         Case("POST", justice_officers(302, 404), kwargs=_draft,
              effect=lambda w: _fresh(w).status == ImportDraft.Status.DISCARDED),
     ],
+    # the overdue board and urging letters: the standing agency; a letter is also read by the agency it is sent to
+    "overdue_board": [Case("GET", managers(200)),
+                      Case("GET", managers(200), data=lambda w: {"q": "ra soat", "theo": "linh_vuc", "nam": 2025})],
+    "letter_create": [
+        Case("GET", managers(200), kwargs=_justice),
+        Case("POST", managers(302), kwargs=_justice,
+             data=lambda w: {"issued_on": "2025-09-15", "symbol": "SNV-CCHC", "task": [_late_task(w).pk]},
+             effect=lambda w: UrgingLetter.objects.filter(agency=w.agencies["justice"]).exists()),
+    ],
+    "letter_list": [Case("GET", managers(200))],
+    "letter_download": [Case("GET", justice_officers(200), kwargs=_letter)],
+    # bulk progress updates: the officers of an agency (and managers) for the tasks their agency leads
+    "bulk_home": [
+        Case("GET", expect(200, 200, 200, 200, 403, 200)),
+        Case("POST", expect(302, 302, 302, 302, 403, 302), data=lambda w: {"file": _workbook(w)},
+             effect=lambda w: BulkUpload.objects.exists()),
+    ],
+    "bulk_download": [Case("GET", expect(200, 200, 200, 200, 403, 200))],
+    "bulk_preview": [Case("GET", justice_officers(200, 404), kwargs=_bulk)],
+    "bulk_confirm": [
+        Case("GET", POST_ONLY, kwargs=_bulk),
+        Case("POST", justice_officers(302, 404), kwargs=_bulk,
+             effect=lambda w: _bulk_status(w) == BulkUpload.Status.APPLIED),
+    ],
+    "bulk_discard": [
+        Case("GET", POST_ONLY, kwargs=_bulk),
+        Case("POST", justice_officers(302, 404), kwargs=_bulk,
+             effect=lambda w: _bulk_status(w) == BulkUpload.Status.DISCARDED),
+    ],
+    # a plan's timeline and an agency's calendar: everyone reads plans
+    "plan_gantt": [Case("GET", everyone(), kwargs=lambda w: {"pk": w.plan.pk})],
+    "agency_calendar": [Case("GET", everyone(), kwargs=_justice)],
 }
 
 # Names that are not the project's own views.
