@@ -5,6 +5,14 @@ headers and "(1) (2) ..." rows, reads section rows (roman numerals, merged rows,
 one table per area under a title line) and lettered/numbered subsections, joins a
 row continued at the top of a continuation table, and keeps unnumbered rows as
 tasks of their own.
+
+A subsection heading printed "split" (empty TT cell, "1. Tham mưu ..." or "a) ..."
+merged over the remaining columns) reads, once the reader has laid the merge out,
+exactly like an unnumbered row with only its content filled. The shape tells
+them apart: a heading's text opens with its own number or letter, every other
+cell is empty, and task rows follow it. The same shape right under a task that
+announces a list ("... gồm:"), or in a run of such rows, is that task's
+enumerated items, each a task of its own as SCHEMA.md says.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ class _State:
     section_title: str = ""
     subsection: str | None = None
     last: TaskRow | None = None
+    item_run: bool = False  # the last row read was an enumerated item (see _is_subsection_heading)
 
 
 def upper_ratio(text: str) -> float:
@@ -64,14 +73,21 @@ def heading_text(cell: str) -> str:
     return fold(" ".join(kept))
 
 
-def table_title(before: list[str]) -> tuple[str, str]:
-    """(number, title) of a per-area table from the lines just above it."""
+def table_title(before: list[str], shared: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """(number, title) of a per-area table from the lines just above it.
+
+    `shared` holds lines that stand above other tables too: the appendix's own
+    heading repeated on every sheet ("DANH MỤC NHIỆM VỤ ..."), which ends the
+    title it sits above rather than joining it.
+    """
     number = ""
     title_lines: list[str] = []
     for line in reversed(before[-4:]):
         text = fold(line)
         if not text:
             continue
+        if title_lines and text in shared:
+            break
         m = _APPENDIX_NO.search(text)
         if m and not number:
             number = m.group(1)
@@ -130,6 +146,53 @@ def _classify(row: Row, fields: list[str | None]) -> tuple[str, str, str] | None
     return None
 
 
+def _marker_kind(text: str) -> str:
+    """'number' for "1. ...", 'letter' for "a) ...", "" for text opening with no subsection marker."""
+    m = _SUB_INLINE.match(fold(text))
+    if not m:
+        return ""
+    return "number" if m.group("num")[0].isdigit() else "letter"
+
+
+def _marker_only(row: Row, fields: list[str | None]) -> str:
+    """The marker kind ('number' for "1. ...", 'letter' for "a) ...") of a row shaped
+    like a split subsection heading, else "".
+
+    The shape: no number of its own and one filled cell, at or left of the content
+    column (the heading is merged over the columns to its right), opening with a
+    subsection marker.
+    """
+    filled = [i for i, c in enumerate(row.cells) if fold(c)]
+    if len(filled) != 1:
+        return ""
+    at = filled[0]
+    if at < len(fields) and fields[at] == "number":
+        return ""
+    if at > (fields.index("content") if "content" in fields else 1):
+        return ""
+    return _marker_kind(row.cells[at])
+
+
+def _is_subsection_heading(kind: str, following: str, above: TaskRow | None, in_item_run: bool) -> bool:
+    """Whether a row shaped like a split subsection heading (marker `kind`) is one.
+
+    `following` is the marker kind of the next row when that row has the same
+    shape, `above` the task the row just above gave (None when it gave none), and
+    `in_item_run` whether that row was itself read as an enumerated item.
+    """
+    if not kind or in_item_run:
+        return False
+    if above is not None:
+        content = above.cells.get("content", "")
+        if fold(content).endswith(":"):
+            return False  # the task right above announces a list: these rows are its items
+        lines = [ln for ln in content.splitlines() if ln.strip()]
+        if lines and _marker_kind(lines[-1]) == kind:
+            return False  # its content ends in a list of the same kind (cut by a page break)
+    # "a) ..." straight after "a) ...": a list of items, not a heading over no task.
+    return following != kind
+
+
 def _is_header_like(row: Row) -> bool:
     return header_fields([fold(c) for c in row.cells]) is not None
 
@@ -138,10 +201,20 @@ def _join(a: str, b: str) -> str:
     return f"{a}\n{b}" if a and b else a or b
 
 
+def _shared_lines(grid: Grid) -> frozenset[str]:
+    """Lines found above two or more tables."""
+    seen: dict[str, int] = {}
+    for table in grid.tables:
+        for text in {fold(line) for line in table.before[-4:]}:
+            seen[text] = seen.get(text, 0) + 1
+    return frozenset(text for text, n in seen.items() if n > 1 and text)
+
+
 def task_rows(grid: Grid) -> list[TaskRow]:
     out: list[TaskRow] = []
     state = _State()
     width = 0
+    shared = _shared_lines(grid)
     for table in grid.tables:
         rows = list(table.rows)
         start = None
@@ -154,38 +227,49 @@ def task_rows(grid: Grid) -> list[TaskRow]:
         if start is None and not continuation:
             continue
         if start is not None:
-            number, title = table_title(table.before)
+            number, title = table_title(table.before, shared)
             if title:
                 state.section_number, state.section_title, state.subsection = number, title, None
             start_rows = rows[start:]
         else:
             start_rows = rows
         assert state.fields is not None
+        fields = state.fields
+        body = [r for r in start_rows if any(fold(c) for c in r.cells)
+                and not (is_column_numbering(r.cells) or _is_header_like(r))]
+        shapes = [_marker_only(r, fields) for r in body]
         first = True
-        for row in start_rows:
-            if is_column_numbering(row.cells) or _is_header_like(row):
-                continue
-            heading = _classify(row, state.fields)
+        # The task the row just above gave (None when it gave none); a continuation
+        # table goes on from the last row of the one before.
+        above = state.last if continuation else None
+        in_item_run = state.item_run and continuation
+        for i, row in enumerate(body):
+            heading = _classify(row, fields)
+            following = shapes[i + 1] if i + 1 < len(body) else ""
+            if heading is None and _is_subsection_heading(shapes[i], following, above, in_item_run):
+                heading = ("subsection", "", fold(next(c for c in row.cells if fold(c))))
             if heading:
                 kind, number, title = heading
                 if kind == "section":
                     state.section_number, state.section_title, state.subsection = number, title, None
                 else:
                     state.subsection = title
-                first = False
+                first, above, in_item_run = False, None, False
                 continue
-            cells = _cells_by_field(state.fields, row)
+            cells = _cells_by_field(fields, row)
             if not any(fold(v) for v in cells.values()):
                 continue
             if continuation and first and state.last is not None and not fold(cells.get("number", "")):
                 # A row cut by a page break: its rest opens the next page's table.
                 for name, text in cells.items():
                     state.last.cells[name] = _join(state.last.cells.get(name, ""), text)
-                first = False
+                first, above, in_item_run = False, state.last, False
                 continue
             first = False
             task = TaskRow(cells=cells, section_number=state.section_number, section_title=state.section_title,
                            subsection=state.subsection, line=row.line, notes=list(row.notes))
             out.append(task)
             state.last = task
+            above, in_item_run = task, bool(shapes[i])
+        state.item_run = in_item_run
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _DASHES = dict.fromkeys(map(ord, "\u2013\u2014\u2212"), "-")
@@ -30,6 +31,18 @@ def strip_accents(text: str) -> str:
 def key(text: str | None) -> str:
     """Comparison key: folded, accent-free, lower case, dashes unified."""
     return strip_accents(fold(text)).lower().translate(_DASHES)
+
+
+@lru_cache(maxsize=4096)
+def _char_key(ch: str) -> str:
+    k = strip_accents(ch).lower()
+    return k if len(k) == 1 else ch
+
+
+def akey(text: str) -> str:
+    """Accent-free lower case text of the same length, so a match's span slices the original
+    (unlike key(), which folds white space and so moves the offsets)."""
+    return "".join(_char_key(ch) for ch in text)
 
 
 def is_roman(token: str) -> bool:

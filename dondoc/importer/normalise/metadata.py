@@ -19,23 +19,11 @@ import bisect
 import re
 from collections import Counter
 from datetime import date
-from functools import lru_cache
 
 from ..model import DocumentMeta
-from ..text import fold, strip_accents
+from ..text import akey, fold
 
 _HEAD_UNITS = 120  # the header sits in the first units, even behind a web site's box
-
-
-@lru_cache(maxsize=4096)
-def _char_key(ch: str) -> str:
-    k = strip_accents(ch).lower()
-    return k if len(k) == 1 else ch
-
-
-def akey(text: str) -> str:
-    """Accent-free lower case text of the same length, so a match's span slices the original."""
-    return "".join(_char_key(ch) for ch in text)
 
 
 def _rows(lines: list[str]) -> list[list[str]]:

@@ -33,6 +33,7 @@ SDT, SDT_CONTENT, CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
 PPR, NUMPR, NUMID, ILVL, PSTYLE = _w("pPr"), _w("numPr"), _w("numId"), _w("ilvl"), _w("pStyle")
 TCPR, TRPR, GRID_SPAN, VMERGE, HMERGE = _w("tcPr"), _w("trPr"), _w("gridSpan"), _w("vMerge"), _w("hMerge")
 GRID_BEFORE, GRID_AFTER, VAL = _w("gridBefore"), _w("gridAfter"), _w("val")
+BLOCK_TAGS, ROW_TAGS, CELL_TAGS = frozenset({P, TBL}), frozenset({TR}), frozenset({TC})
 TAB, BR, CR, NB_HYPHEN, TXBX = _w("tab"), _w("br"), _w("cr"), _w("noBreakHyphen"), _w("txbxContent")
 # Subtrees whose text is not on the page: deleted or moved-away revisions, field
 # codes, the duplicate fallback copy of text boxes, footnote marks.
@@ -87,38 +88,32 @@ def _as_plain_docx(zf: zipfile.ZipFile, types: bytes) -> bytes:
     return out.getvalue()
 
 
-def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
-    """w:p and w:tbl children in order, looking through content controls and custom XML."""
+def _through(parent: etree._Element, tags: frozenset[str]) -> Iterator[etree._Element]:
+    """Children of `parent` whose tag is one of `tags`, in order, looking through
+    content controls (w:sdt) and custom XML, which may wrap paragraphs, rows or cells."""
     for child in parent:
         tag = child.tag
-        if tag in (P, TBL):
+        if tag in tags:
             yield child
         elif tag == SDT:
             content = child.find(SDT_CONTENT)
             if content is not None:
-                yield from _blocks(content)
+                yield from _through(content, tags)
         elif tag == CUSTOM_XML:
-            yield from _blocks(child)
+            yield from _through(child, tags)
+
+
+def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
+    """w:p and w:tbl children in order."""
+    return _through(parent, BLOCK_TAGS)
 
 
 def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
-    for child in tbl:
-        if child.tag == TR:
-            yield child
-        elif child.tag in (SDT, CUSTOM_XML):
-            inner = child.find(SDT_CONTENT) if child.tag == SDT else child
-            if inner is not None:
-                yield from _rows(inner)
+    return _through(tbl, ROW_TAGS)
 
 
 def _cells(tr: etree._Element) -> Iterator[etree._Element]:
-    for child in tr:
-        if child.tag == TC:
-            yield child
-        elif child.tag in (SDT, CUSTOM_XML):
-            inner = child.find(SDT_CONTENT) if child.tag == SDT else child
-            if inner is not None:
-                yield from _cells(inner)
+    return _through(tr, CELL_TAGS)
 
 
 def _is_wrapper(tbl: etree._Element) -> bool:
