@@ -41,11 +41,13 @@ def main() -> int:
     subprocess.run([sys.executable, str(scorer), "--gold-dir", a.gold, "--pred-dir", str(out)], check=True)
     big = b"\n".join(texts) * a.repeat
     start = time.perf_counter()
-    read_plan(big, "concatenated.txt")
+    concatenated = read_plan(big, "concatenated.txt")
     concat = time.perf_counter() - start
+    tasks = sum(len(p.tasks) for p in plans)
     print(f"TIME five seeds, one process: {one_pass:.3f} s")
     print(f"TIME five seeds concatenated x{a.repeat} ({len(big) / 1e6:.1f} MB): {concat:.3f} s "
-          f"= {concat / one_pass:.1f}x one pass (goal < {a.repeat + 5}x)")
+          f"= {concat / one_pass:.1f}x one pass (goal < {a.repeat + 5}x); "
+          f"tasks {len(concatenated.tasks)} = {len(concatenated.tasks) / max(tasks, 1):.2f}x one pass")
     return 0
 
 

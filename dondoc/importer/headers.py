@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .text import key
+from .columns import fast_key
 
 # (field, pattern on the key); first match wins.
 _RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -28,7 +28,7 @@ FIELDS = ("number", "content", "output", "lead", "coordinating", "deadline", "fu
 
 
 def field_of(header_text: str) -> str | None:
-    k = key(header_text).strip(" .:")
+    k = fast_key(header_text).strip(" .:")
     if not k or len(k) > 80:
         return None
     for name, pattern in _RULES:

@@ -31,10 +31,11 @@ def results(gold_plans):
     return out
 
 
-# Floors at what the engine reaches now, so a change that loses ground fails. The issue's bar is
+# Floors near what the engine reaches now, so a change that loses ground fails. The issue's bar is
 # 0.95 for every seed; the PDF-text layout (001: cells wrapped on narrow lines, two cells sharing a
-# printed line) is still below it and is open work.
-FIELD_F1_FLOOR = {"001_9bde7478ca4ccc81": 0.82}
+# printed line, rows cut by page breaks) reaches 1.000 with the columns' printed widths, held here at
+# 0.97 so that a normaliser's small change elsewhere does not fail it.
+FIELD_F1_FLOOR = {"001_9bde7478ca4ccc81": 0.97}
 
 
 def test_every_seed_field_f1(results):
@@ -47,7 +48,7 @@ def test_overall(results):
     matched = sum(r["matched"] for r in results.values())
     gold = sum(r["gold_tasks"] for r in results.values())
     pred = sum(r["pred_tasks"] for r in results.values())
-    assert 2 * matched / (gold + pred) >= 0.97
+    assert 2 * matched / (gold + pred) >= 0.99
 
 
 def test_report_periods_exact_where_the_plan_states_them(results):
