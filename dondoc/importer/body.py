@@ -32,8 +32,12 @@ _OPEN_WORDS = frozenset(
     "như bằng do mà khi thì nhằm đối gồm tháng năm quý".split())
 
 
+_NON_LETTERS = re.compile(r"[\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _letters(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalpha())
+    return _NON_LETTERS.sub("", text)
 
 
 def is_caps(text: str) -> bool:
@@ -44,7 +48,7 @@ def is_caps(text: str) -> bool:
 
 def _caps_heading(text: str) -> bool:
     """An upper-case heading line: two or more words, all upper case ("61/2018/NĐ-CP." is not one)."""
-    words = [w for w in text.split(" ") if any(ch.isalpha() for ch in w)]
+    words = [w for w in text.split(" ") if _LETTER.search(w)]
     return len(words) >= 2 and not text[:1].isdigit() and is_caps(text)
 
 

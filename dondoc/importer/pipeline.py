@@ -64,8 +64,9 @@ def plan_from_grid(grid: Grid, source: str, *, year: int | None = None) -> Plan:
         document.plan_year = plan_year
     plan = Plan(source=source, document=document)
     plan.tasks = [_task(row, plan_year) for row in rows]
-    plan.report_periods = extract_report_periods(grid.body, plan_year)
-    plan.targets = extract_targets(paragraphs(grid.body), [x for t in plan.tasks for x in (t.content, t.output)])
+    paras = paragraphs(grid.body)
+    plan.report_periods = extract_report_periods(grid.body, plan_year, paras)
+    plan.targets = extract_targets(paras, [x for t in plan.tasks for x in (t.content, t.output)])
     plan.warnings = [Warning("reader", w) for w in grid.warnings]
     if document.plan_year is None:
         plan.warnings.append(Warning("plan_year_unknown", "Không xác định được năm của kế hoạch; dùng --year."))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _DASHES = dict.fromkeys(map(ord, "\u2013\u2014\u2212"), "-")
@@ -19,7 +18,8 @@ def fold(text: str | None) -> str:
     """Raw cell text as SCHEMA.md defines it: NFC, white space runs folded to one space, ends stripped."""
     if not text:
         return ""
-    return _SPACE.sub(" ", nfc(text).replace("\u00a0", " ").replace("\u200b", "")).strip()
+    # str.split() splits on exactly the characters regex \s matches (no-break space included), only faster
+    return " ".join(nfc(text).replace("\u200b", "").split())
 
 
 def strip_accents(text: str) -> str:
@@ -33,16 +33,24 @@ def key(text: str | None) -> str:
     return strip_accents(fold(text)).lower().translate(_DASHES)
 
 
-@lru_cache(maxsize=4096)
-def _char_key(ch: str) -> str:
-    k = strip_accents(ch).lower()
-    return k if len(k) == 1 else ch
+class _AccentFreeTable(dict[int, str]):
+    """str.translate table filled on first sight of each character: its accent-free lower case form
+    when that is one character, else the character itself (so lengths never change)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        k = strip_accents(ch).lower()
+        self[code] = value = k if len(k) == 1 else ch
+        return value
+
+
+_ACCENT_FREE = _AccentFreeTable()
 
 
 def akey(text: str) -> str:
     """Accent-free lower case text of the same length, so a match's span slices the original
     (unlike key(), which folds white space and so moves the offsets)."""
-    return "".join(_char_key(ch) for ch in text)
+    return text.translate(_ACCENT_FREE)
 
 
 def is_roman(token: str) -> bool:

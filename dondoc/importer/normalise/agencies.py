@@ -386,6 +386,7 @@ def _child_of_next(left: list[_Word], right: list[_Word]) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
 def looks_like_agency(name: str) -> bool:
     """True when `name` starts like an agency, a group of agencies or a post.
 
@@ -862,8 +863,14 @@ def split_agency_cell(text: str) -> list[str]:
 
 def split_agencies(lead: str, coordinating: str) -> tuple[list[str], list[str]]:
     """Both cells at once, because a role label in one cell can send agencies to the other list."""
+    leads, coords = _split_agencies(lead or "", coordinating or "")
+    return list(leads), list(coords)
+
+
+@lru_cache(maxsize=8192)  # plans name the same few dozen agencies over and over
+def _split_agencies(lead: str, coordinating: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     lead_pairs = _split_routed(lead or "")
     coord_pairs = _split_routed(coordinating or "")
     leads = [n for r, n in lead_pairs if r in (None, LEAD)] + [n for r, n in coord_pairs if r == LEAD]
     coords = [n for r, n in lead_pairs if r == COORD] + [n for r, n in coord_pairs if r in (None, COORD)]
-    return _dedupe(leads), _dedupe(coords)
+    return tuple(_dedupe(leads)), tuple(_dedupe(coords))

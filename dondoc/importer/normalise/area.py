@@ -22,6 +22,7 @@ Where several areas are named, the earliest one wins (the title's subject comes 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..text import key
 
@@ -77,6 +78,7 @@ _HEAD: list[tuple[str, re.Pattern[str]]] = [
 _CHI_DAO_SOFT = re.compile(r"(?:thong tin,?\s*)?(?:tuyen truyen|kiem tra)\b")
 
 
+@lru_cache(maxsize=1024)
 def area_of(title: str | None) -> str | None:
     """One of model.AREAS for a section heading, or None when the heading names no reform area."""
     if not isinstance(title, str):

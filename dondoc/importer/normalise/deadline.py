@@ -35,8 +35,9 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..model import RECURRENCES, Schedule
 from ..text import fold, key
@@ -492,6 +493,13 @@ def _read_clause(clause: str, plan_year: int | None) -> _Reading:
 
 
 def parse_schedule(text: str, plan_year: int | None = None) -> Schedule:
+    """Read a deadline cell; see `_parse_schedule`. Each call gets its own Schedule to change."""
+    cached = _parse_schedule(text if isinstance(text, str) else "", plan_year)
+    return replace(cached, due_dates=list(cached.due_dates), recurrence=list(cached.recurrence))
+
+
+@lru_cache(maxsize=8192)  # a plan repeats the same deadline phrases ("Thường xuyên", "Quý IV/2021") many times
+def _parse_schedule(text: str, plan_year: int | None = None) -> Schedule:
     """Read a deadline cell ("Quý I/2021", "Trước ngày 15/6/2021", "Thường xuyên", ...).
 
     Never raises: text no rule reads gives an empty schedule with `understood=False`.

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 from ..body import paragraphs
 from ..model import ReportPeriod
-from .metadata import akey
+from ..text import akey
 
 
 def _date_pat(p: str) -> str:
@@ -107,16 +107,19 @@ def _kind_from_window(start: date | None, end: date) -> str:
     return f"q{(month - 1) // 3 + 1}"
 
 
-def extract_report_periods(lines: list[str], plan_year: int | None) -> list[ReportPeriod]:
-    """The plan's report periods with data window and last submission day; [] when it dates none."""
+def extract_report_periods(lines: list[str], plan_year: int | None,
+                           paras: list[str] | None = None) -> list[ReportPeriod]:
+    """The plan's report periods with data window and last submission day; [] when it dates none.
+
+    `paras` are `body.paragraphs(lines)` when the caller has them already."""
     try:
-        return _extract(lines, plan_year)
+        return _extract(paragraphs(lines) if paras is None else paras, plan_year)
     except Exception:  # noqa: BLE001 - periods are best effort; never sink an import over them
         return []
 
 
-def _extract(lines: list[str], plan_year: int | None) -> list[ReportPeriod]:
-    keys = [akey(p) for p in paragraphs(lines)]
+def _extract(paras: list[str], plan_year: int | None) -> list[ReportPeriod]:
+    keys = [akey(p) for p in paras]
     rule_day: int | None = None
     for k in keys:
         r = _RULE.search(k)

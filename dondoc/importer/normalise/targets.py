@@ -31,8 +31,7 @@ import re
 from collections.abc import Iterable
 
 from ..model import Target
-from ..text import fold
-from .metadata import akey
+from ..text import akey, fold
 
 _MARKER = re.compile(r"^(?:[-+•*·–—]\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+|[a-zđ]\)\s*|\(\d{1,2}\)\s*|[IVXLC]{1,5}\.\s+)")
 _NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:\.\d{3})+|\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
