@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .normalise.agencies import looks_like_agency
+from .text import first_letter_is_lower
 
 # --- keys and widths -----------------------------------------------------------------------------
 
@@ -139,15 +140,6 @@ class Facts:
     funding: bool
 
 
-def _starts_lower(text: str) -> bool:
-    for ch in text:
-        if ch.isalpha():
-            return ch.islower()
-        if ch.isdigit():
-            return False
-    return False
-
-
 @lru_cache(maxsize=65536)
 def deadline_cue(k: str) -> float:
     """3 for a time expression in the key `k`, 2 for a condition, 0 for neither."""
@@ -172,7 +164,7 @@ def facts(text: str) -> Facts:
         words=len(words),
         width=text_width(text),
         first_width=text_width(first),
-        lower=_starts_lower(text),
+        lower=first_letter_is_lower(text),
         mark=bool(_LIST_MARK.match(text)),
         stop=stripped.endswith((".", ";", ":", "!", "?")),
         full_stop=stripped.endswith((".", "!", "?")),
@@ -221,7 +213,7 @@ def start_facts(text: str) -> Start:
     doc, verb = bool(_DOC_KIND.match(k)), bool(_TASK_VERB.match(k))
     first = text.split()[0] if text.split() else ""
     when = bool(_DEADLINE_START.match(k) or _LIST_MARK.match(text) or doc or verb or first.lower() in _OPENERS
-                or text[:1].isdigit() or _starts_lower(text))
+                or text[:1].isdigit() or first_letter_is_lower(text))
     return Start(agency=_agency_start(text, k), doc=doc, verb=verb, unit=k.lstrip("-+• ").startswith(("phong", "ban ")),
                  caps=len(letters) >= 4 and all(ch.isupper() for ch in letters), when=when)
 

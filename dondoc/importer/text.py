@@ -53,6 +53,16 @@ def akey(text: str) -> str:
     return text.translate(_ACCENT_FREE)
 
 
+def first_letter_is_lower(text: str) -> bool:
+    """The first letter is lower case, and no digit comes before it ("- và các cơ quan" yes, "3 đơn vị" no)."""
+    for ch in text:
+        if ch.isalpha():
+            return ch.islower()
+        if ch.isdigit():
+            return False
+    return False
+
+
 def is_roman(token: str) -> bool:
     return bool(token) and bool(ROMAN.match(token))
 

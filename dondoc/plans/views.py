@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from dondoc.accounts import policy
 from dondoc.agencies.models import Agency, Level
 from dondoc.importer.normalise.area import AREA_NAMES
+from dondoc.web.params import int_or_none
 
 from . import imports, selectors, services
 from .forms import AgencyChoiceForm, CascadeForm, DraftTaskForm, UploadForm
@@ -26,16 +27,9 @@ RAW_COLUMNS = [("number", gettext_lazy("STT")), ("content", gettext_lazy("Nội 
                ("funding", gettext_lazy("Kinh phí")), ("note", gettext_lazy("Ghi chú"))]
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def plan_list(request: HttpRequest) -> HttpResponse:
-    filters = {"query": request.GET.get("q", "").strip(), "year": _int(request.GET.get("nam")),
-               "owner": _int(request.GET.get("co_quan")), "level": request.GET.get("cap", ""),
+    filters = {"query": request.GET.get("q", "").strip(), "year": int_or_none(request.GET.get("nam")),
+               "owner": int_or_none(request.GET.get("co_quan")), "level": request.GET.get("cap", ""),
                "area": request.GET.get("linh_vuc", "")}
     context = {
         "plans": selectors.plans(**filters)[:300], "filters": filters, "years": selectors.plan_years(),
@@ -102,7 +96,7 @@ def link_parent(request: HttpRequest, pk: int) -> HttpResponse:
         for task in plan.tasks.all():
             value = request.POST.get(f"task-{task.pk}")
             if value is not None:
-                links[task.pk] = _int(value)
+                links[task.pk] = int_or_none(value)
         changed = services.link_parent_tasks(plan, links, actor=request.user)
         messages.success(request, _("Đã xác nhận %(count)d liên kết với nhiệm vụ cấp trên.") % {"count": changed})
         return redirect("plan_detail", pk=pk)
@@ -169,7 +163,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_edit_cell(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
-    index = _int(request.POST.get("index"))
+    index = int_or_none(request.POST.get("index"))
     try:
         task = imports.edit_cell(draft, -1 if index is None else index, request.POST.get("field", ""),
                                  request.POST.get("value", ""), actor=request.user)

@@ -23,16 +23,10 @@ from dondoc.accounts import policy
 from dondoc.agencies.models import Agency
 from dondoc.importer.text import key
 from dondoc.plans.models import Plan
+from dondoc.web.params import int_or_none
 
 from . import bulk, letters, selectors
 from .models import BulkUpload, UrgingLetter
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _require_urge(request: HttpRequest) -> None:
@@ -45,8 +39,8 @@ def _require_urge(request: HttpRequest) -> None:
 def overdue_board(request: HttpRequest) -> HttpResponse:
     _require_urge(request)
     today = timezone.localdate()
-    filters = {"plan": _int(request.GET.get("ke_hoach")), "year": _int(request.GET.get("nam")),
-               "area": request.GET.get("linh_vuc", ""), "agency": _int(request.GET.get("co_quan")),
+    filters = {"plan": int_or_none(request.GET.get("ke_hoach")), "year": int_or_none(request.GET.get("nam")),
+               "area": request.GET.get("linh_vuc", ""), "agency": int_or_none(request.GET.get("co_quan")),
                "query": request.GET.get("q", "").strip()}
     group_by = "linh_vuc" if request.GET.get("theo") == "linh_vuc" else "co_quan"
     board = selectors.overdue_board(today, **filters)
@@ -81,7 +75,7 @@ def letter_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = LetterForm(request.POST or None, initial=asdict(defaults))
     chosen = {r.task.pk for r in rows}
     if request.method == "POST":
-        chosen = {i for i in (_int(v) for v in request.POST.getlist("task")) if i is not None}
+        chosen = {i for i in (int_or_none(v) for v in request.POST.getlist("task")) if i is not None}
         if form.is_valid():
             data = letters.LetterInput(**form.cleaned_data)
             try:

@@ -21,6 +21,7 @@ from dondoc.accounts import policy
 from dondoc.agencies.models import Agency
 from dondoc.plans import selectors as plan_selectors
 from dondoc.plans.models import CLOSED, Milestone, Status, Task
+from dondoc.web.params import int_or_none
 
 from . import rules, selectors, services
 from .forms import (
@@ -37,13 +38,6 @@ from .forms import (
 from .models import Evidence, Extension, ProgressUpdate
 
 DRAFT_KEY = "tracking:draft:{kind}:{pk}"  # what the officer typed, kept across a refused submission
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _task(pk: int) -> Task:
@@ -286,9 +280,9 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
     whole_province = policy.is_manager(user)
     status = request.GET.get("trang_thai", "")
-    filters = {"query": request.GET.get("q", "").strip(), "plan": _int(request.GET.get("ke_hoach")),
+    filters = {"query": request.GET.get("q", "").strip(), "plan": int_or_none(request.GET.get("ke_hoach")),
                "area": request.GET.get("linh_vuc", ""), "status": status if status in Status.values else ""}
-    agency_id = _int(request.GET.get("co_quan")) if whole_province else user.agency_id
+    agency_id = int_or_none(request.GET.get("co_quan")) if whole_province else user.agency_id
     queue = selectors.work_queue(today, agency_id=agency_id, whole_province=whole_province, **filters)
     approvals = [s for s in queue.awaiting_approval if policy.can_approve_completion(user, s.task)]
     rows = [*queue.overdue, *queue.due_soon, *queue.at_risk, *queue.awaiting_approval]

@@ -10,6 +10,8 @@ from dondoc.accounts.models import Role, User
 from dondoc.agencies import services as agency_services
 from dondoc.agencies.models import Agency
 
+from .browser import browser, page  # noqa: F401 - the browser tests' fixtures
+
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 SEEDS = SHARED / "seeds"
 GOLD = SHARED / "benchmark" / "gold"

@@ -11,10 +11,7 @@ missing browser is a failure.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,77 +22,12 @@ from dondoc.agencies import services as agency_services
 from dondoc.agencies.models import Agency
 from dondoc.plans.models import ImportDraft, Milestone, Plan
 
-from .conftest import PASSWORD, seed
-
-# Playwright's sync API runs an event loop in the test thread; Django must still let the test use the ORM.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-REQUIRED = os.environ.get("DONDOC_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes", "on"}
-TIMEOUT_MS = 30_000
+from .browser import Page, expect, log_in
+from .conftest import seed
 
 # The directory knows Sở Văn hóa, Thể thao và Du lịch; the 2021 plan still names it by its former name.
 RENAMED = "Sở Văn hóa, Thể thao và Du lịch"
 FORMER_NAME = "Sở Văn hóa và Thể thao"
-
-
-def chromium_path() -> str | None:
-    found = shutil.which("chromium")
-    if found:
-        return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
-def missing_browser() -> str | None:
-    if sync_playwright is None:
-        return ("không có gói Python playwright / the playwright package is not installed "
-                "(pip install -e '.[dev]')")
-    if chromium_path() is None:
-        return ("không tìm thấy Chromium / no chromium binary found "
-                "(apt-get install chromium)")
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole module."""
-    problem = missing_browser()
-    if problem:
-        if REQUIRED:
-            pytest.fail(f"DONDOC_REQUIRE_BROWSER=1 nhưng {problem}", pytrace=False)
-        pytest.skip(f"bỏ qua kiểm thử trình duyệt / browser tests skipped: {problem}")
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=chromium_path(), headless=True)
-        try:
-            yield instance
-        finally:
-            instance.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield tab
-    finally:
-        context.close()
-    assert not errors, f"lỗi JavaScript trên trang: {errors}"
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}{reverse('login')}")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.locator("header .who")).to_contain_text(username)
 
 
 def upload(page: Page, path: Path) -> None:

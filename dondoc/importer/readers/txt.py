@@ -35,7 +35,7 @@ from ..segment import (
     split_candidates,
 )
 from ..tables import upper_ratio
-from ..text import fold, is_roman, nfc
+from ..text import first_letter_is_lower, fold, is_roman, nfc
 
 _NBSP_ONLY = re.compile(r"^[\s\u00a0]*\u00a0[\s\u00a0]*$")
 _NUM_LINE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?$")
@@ -394,15 +394,6 @@ def _find_line_header(lines: list[str], start: int) -> tuple[int, int, list[str]
     return None
 
 
-def _starts_lower(text: str) -> bool:
-    for ch in text:
-        if ch.isalpha():
-            return ch.islower()
-        if ch.isdigit():
-            return False
-    return False
-
-
 def _line_kind(text: str) -> tuple[str, str, str] | None:
     """('number'|'section'|'numtext'|'letter', number, rest) for a line that may open a row."""
     t = text.strip().replace("\u00a0", " ").strip()
@@ -416,7 +407,7 @@ def _line_kind(text: str) -> tuple[str, str, str] | None:
     if m and is_roman(m.group(1)) and upper_ratio(m.group(2)) >= 0.8:
         return "section", m.group(1), m.group(2)
     m = _NUM_TEXT.match(t)
-    if m and not re.match(r"^\d+\s*(%|/|-)", t) and not _starts_lower(m.group(3)):
+    if m and not re.match(r"^\d+\s*(%|/|-)", t) and not first_letter_is_lower(m.group(3)):
         # "01 năm 2 lần", "6 tháng đầu năm": a quantity, not a row number with its text
         return "numtext", m.group(1), m.group(3)
     m = _LETTER.match(t)
