@@ -274,34 +274,26 @@ def _plausible_unnumbered(cells: list[str]) -> bool:
     return any(agency_evidence(fold(c)) > 0 for c in cells[1:])
 
 
+def _ends_row(kind: str, token: str, filled: int) -> bool:
+    """Does `token` open the next row? A section or letter row ends at any row start; a numbered row
+    only at another number once it has two cells (its own cells may start with a number)."""
+    if kind == "number":
+        return bool(_row_start_kind(token)) and filled >= 2 and _is_number_token(token)
+    return bool(_row_start_kind(token))
+
+
 def _pipe_token_rows(tokens: list[tuple[str, int]], i: int, width: int, table: Table) -> int:
     while i < len(tokens):
         text, line = tokens[i]
         kind = _row_start_kind(text)
-        if kind in ("section", "letter"):
+        if kind in ("section", "letter", "number"):
             cells = [text]
             j = i + 1
-            while j < len(tokens) and len(cells) < width and not _row_start_kind(tokens[j][0]):
+            while j < len(tokens) and len(cells) < width and not _ends_row(kind, tokens[j][0], len(cells)):
                 cells.append(tokens[j][0])
                 j += 1
-            if is_column_numbering(cells):
-                i = j
-                continue
-            table.rows.append(Row(cells=cells + [""] * (width - len(cells)), line=line))
-            i = j
-            continue
-        if kind == "number":
-            cells = [text]
-            j = i + 1
-            while j < len(tokens) and len(cells) < width:
-                if _row_start_kind(tokens[j][0]) and len(cells) >= 2 and _is_number_token(tokens[j][0]):
-                    break
-                cells.append(tokens[j][0])
-                j += 1
-            if is_column_numbering(cells):
-                i = j
-                continue
-            table.rows.append(Row(cells=cells + [""] * (width - len(cells)), line=line))
+            if not is_column_numbering(cells):
+                table.rows.append(Row(cells=cells + [""] * (width - len(cells)), line=line))
             i = j
             continue
         # a row without a number of its own: the number cell was merged with the row above
