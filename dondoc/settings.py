@@ -49,12 +49,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "auditlog",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "dondoc.accounts",
     "dondoc.audit",
     "dondoc.agencies",
     "dondoc.plans",
     "dondoc.tracking",
+    "dondoc.reports",
     "dondoc.web",
+    "dondoc.api",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +174,29 @@ DONDOC_COMPLETION_NEEDS_APPROVAL = _flag("DONDOC_COMPLETION_NEEDS_APPROVAL", Tru
 DONDOC_AT_RISK_GAP = int(os.environ.get("DONDOC_AT_RISK_GAP", "30"))
 DONDOC_EVIDENCE_MAX_MB = float(os.environ.get("DONDOC_EVIDENCE_MAX_MB", "20"))
 DONDOC_SITE_URL = os.environ.get("DONDOC_SITE_URL", "http://127.0.0.1:8000")
+
+# The read-only API (/api/v1/) for the provincial reporting information system: a token per user
+# (`dondoc api_token USERNAME`), or the signed-in session; who sees what is accounts.policy's.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "dondoc API",
+    "DESCRIPTION": "Kế hoạch, nhiệm vụ, mốc thời gian và tiến độ cải cách hành chính (chỉ đọc), cho hệ thống "
+                   "thông tin báo cáo của tỉnh. Xác thực: tiêu đề `Authorization: Token <mã>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+}
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dondoc.accounts.urls")),
     path("co-quan/", include("dondoc.agencies.urls")),
+    path("api/v1/", include("dondoc.api.urls")),
     path("", include("dondoc.plans.urls")),
     path("", include("dondoc.tracking.urls_task")),
     path("", include("dondoc.tracking.urls_board")),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from .models import Role
 
 if TYPE_CHECKING:
@@ -101,3 +103,32 @@ def can_decide_extension(user: User) -> bool:
 def can_urge(user: User) -> bool:
     """The overdue board and urging letters belong to the standing agency."""
     return is_manager(user)
+
+
+def visible_task_filter(user: User, prefix: str = "") -> Q:
+    """The tasks a user reads through the API, as a filter (prefix "task__" for a task's milestones and updates).
+
+    Managers see every task; an agency's user (focal officer, leader, viewer) the tasks their agency leads or
+    coordinates; anyone else none.
+    """
+    from dondoc.plans.models import TaskAgency
+
+    if is_manager(user):
+        return Q()
+    if not (can_read(user) and user.agency_id is not None):
+        return Q(**{f"{prefix}pk__in": []})
+    linked = TaskAgency.objects.filter(agency_id=user.agency_id).values("task_id")
+    return Q(**{f"{prefix}pk__in": linked})
+
+
+def visible_plan_filter(user: User) -> Q:
+    """The plans a user reads through the API: managers all; an agency's user the plans their agency owns or that
+    contain a task their agency leads or coordinates."""
+    from dondoc.plans.models import Task
+
+    if is_manager(user):
+        return Q()
+    if not (can_read(user) and user.agency_id is not None):
+        return Q(pk__in=[])
+    with_tasks = Task.objects.filter(visible_task_filter(user)).values("plan_id")
+    return Q(owner_id=user.agency_id) | Q(pk__in=with_tasks)

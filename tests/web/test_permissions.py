@@ -135,6 +135,17 @@ def justice_officers(status: int, refused: int = 403) -> dict[str, int]:
     return expect(status, status, status, status, refused, refused)
 
 
+def api_everyone() -> dict[str, int]:
+    """The JSON API (/api/v1/): every signed-in user; anonymous callers get 401, not the login page."""
+    return expect(200, 200, 200, 200, 200, 200, anonymous=401)
+
+
+def api_justice() -> dict[str, int]:
+    """An API record of the province plan's first task (Sở Tư pháp leads, Sở Nội vụ coordinates): managers and
+    Sở Tư pháp's users read it; for Sở Tài chính's users it does not exist."""
+    return expect(200, 200, 200, 200, 404, 404, anonymous=401)
+
+
 POST_ONLY = expect(405, 405, 405, 405, 405, 405)  # require_POST: GET refused for everyone signed in
 
 Kwargs = Callable[[World], dict[str, Any]]
@@ -469,6 +480,20 @@ EXPECTATIONS: dict[str, list[Case]] = {
     # a plan's timeline and an agency's calendar: everyone reads plans
     "plan_gantt": [Case("GET", everyone(), kwargs=lambda w: {"pk": w.plan.pk})],
     "agency_calendar": [Case("GET", everyone(), kwargs=_justice)],
+    # the read-only API: the schema is public; records follow policy.visible_task_filter / visible_plan_filter
+    "api_schema": [Case("GET", expect(200, 200, 200, 200, 200, 200, anonymous=200))],
+    "api_plan-list": [Case("GET", api_everyone()), Case("GET", api_everyone(), data=lambda w: {"year": w.plan.year})],
+    "api_plan-detail": [Case("GET", api_justice(), kwargs=lambda w: {"pk": w.plan.pk})],
+    "api_task-list": [Case("GET", api_everyone()),
+                      Case("GET", api_everyone(), data=lambda w: {"plan": w.plan.pk, "status": Status.NOT_STARTED})],
+    "api_task-detail": [Case("GET", api_justice(), kwargs=lambda w: {"pk": w.task.pk})],
+    "api_milestone-list": [Case("GET", api_everyone(), data=lambda w: {"task": w.task.pk})],
+    "api_milestone-detail": [Case("GET", api_justice(), kwargs=lambda w: {"pk": w.task.milestones.first().pk})],
+    "api_update-list": [Case("GET", api_everyone(), data=lambda w: _evidence(w) and {"task": w.task.pk})],
+    "api_update-detail": [Case("GET", api_justice(),
+                               kwargs=lambda w: {"pk": Evidence.objects.get(pk=_evidence(w)["pk"]).update_id})],
+    "api_agency-list": [Case("GET", api_everyone())],
+    "api_agency-detail": [Case("GET", api_everyone(), kwargs=_justice)],
 }
 
 # Names that are not the project's own views.
@@ -553,10 +578,14 @@ def test_permission_matrix(name: str, index: int, role: str, world: World, clien
 # --- the rules, stated one by one --------------------------------------------------------------------------------
 
 def test_anonymous_goes_to_login_everywhere_but_login_and_healthz(world: World, client: Client) -> None:
+    """… and the API, which answers for itself (401; its schema is public)."""
     for name, cases in EXPECTATIONS.items():
         case = cases[0]
         response = client.get(reverse(name, kwargs=case.kwargs(world)))
-        if name in {"login", "healthz"}:
+        if name.startswith("api_"):
+            assert response.status_code == case.expected["anonymous"], name
+            assert "Location" not in response, name
+        elif name in {"login", "healthz"}:
             assert response.status_code == 200, name
         else:
             assert response.status_code == 302, name
