@@ -42,7 +42,11 @@ def _letters(text: str) -> str:
 
 def is_caps(text: str) -> bool:
     """All letters upper case (at least two letters): a heading or a layout header line."""
-    letters = _letters(text)
+    return _caps_letters(_letters(text))
+
+
+def _caps_letters(letters: str) -> bool:
+    """`is_caps` of a text whose letters (`_letters`) are `letters`."""
     return len(letters) >= 2 and letters.isupper()
 
 
@@ -111,11 +115,19 @@ def paragraphs(lines: list[str]) -> list[str]:
     out: list[str] = []
     cur: list[str] = []  # lines of the paragraph being built
     cur_caps = False  # is every line of it upper case (a heading)?
+    # is out[-1] an upper-case heading (`_caps_heading`)? Every line asks, so it is worked out once per
+    # paragraph, as out grows, not once per line on the same (often long) paragraph
+    after_heading = False
+
+    def add(paragraph: str) -> None:
+        nonlocal after_heading
+        out.append(paragraph)
+        after_heading = _caps_heading(paragraph)
 
     def flush() -> None:
         nonlocal cur
         if cur:
-            out.append(" ".join(cur))
+            add(" ".join(cur))
         cur = []
 
     for line in clean:
@@ -125,10 +137,11 @@ def paragraphs(lines: list[str]) -> list[str]:
         if " | " in line or line.startswith("| ") or line.endswith(" |"):
             # a layout table row (issuer | motto, signature block): a paragraph of its own
             flush()
-            out.append(line)
+            add(line)
             continue
-        caps = is_caps(line) or not _letters(line)
-        if cur and _continues(cur, cur_caps, line, limit, bool(out) and _caps_heading(out[-1]), per_line):
+        letters = _letters(line)  # once: the regular expression runs over the whole line
+        caps = _caps_letters(letters) or not letters
+        if cur and _continues(cur, cur_caps, line, limit, after_heading, per_line):
             cur.append(line)
             cur_caps = cur_caps and caps
         else:

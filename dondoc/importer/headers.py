@@ -9,6 +9,7 @@ the more specific one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .columns import fast_key
 
@@ -27,6 +28,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 FIELDS = ("number", "content", "output", "lead", "coordinating", "deadline", "funding", "note")
 
 
+@lru_cache(maxsize=8192)  # header search asks again for the same lines as its window grows
 def field_of(header_text: str) -> str | None:
     k = fast_key(header_text).strip(" .:")
     if not k or len(k) > 80:

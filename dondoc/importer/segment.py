@@ -53,6 +53,10 @@ PIECE_COST = 0.5  # each column a page's top goes on in: every piece would other
 ACROSS_SHIFT = 3  # atoms a first-page cell boundary may move when the next page is read with it
 
 
+_OPENING = ("opening",)  # `_Spans.cache` key of a cell opening on a new page, apart from any context's
+_NO_STARTS = [Start(agency=False, doc=False, verb=False, unit=False, caps=False, when=False)]
+
+
 @dataclass
 class Atom:
     text: str
@@ -148,10 +152,11 @@ class _Spans:
         self.wrapped = wrapped
         self.widths = widths or {}
         self.continues = continues
-        self.cache: dict[tuple[int, str, int], list[tuple[int, float]]] = {}
+        self.cache: dict[tuple[int, str, object], list[tuple[int, float]]] = {}
         self.starts: dict[int, list[Start]] = {}
         self.fits: dict[str, list[float | None]] = {}
         self.pairs: dict[int, float] = {}
+        self.columns: dict[tuple[object, ...], tuple[list[float], list[int | None]]] = {}  # see `_continue`
 
     def starts_from(self, i: int) -> list[Start]:
         """Start facts of the cells atoms[i..k] for k = i, i+1, ... until the start is whole
@@ -213,6 +218,14 @@ class _Spans:
         """How much room the line `piece` wide left for the next line's first word (share of the width)."""
         return (width - (piece + SPACE + nxt.first_width)) / width
 
+    def opening(self, i: int, field: str) -> list[tuple[int, float]]:
+        """`values` of a cell opening on a new page (no cell above it to go on from)."""
+        ck = (i, field, _OPENING)
+        got = self.cache.get(ck)
+        if got is None:
+            got = self.cache[ck] = [(j, v - 1.5) for j, v in self.values(i, field)]
+        return got
+
     def pair_cue(self, k: int) -> float:
         """A time cue read across the break between atoms k-1 and k ("theo hướng / dẫn")."""
         got = self.pairs.get(k)
@@ -266,7 +279,9 @@ class _Spans:
         elif atoms[i].same_line:
             fixed -= 1.0 if atoms[i].loose else 0.5
         piece = first.width
-        starts = self.starts_from(i)
+        # a continuation's value and funding's score never read the cell's start: its agency test is the
+        # costliest fact of a row
+        starts = self.starts_from(i) if ctx is None and field != "funding" else _NO_STARTS
         last_start = len(starts) - 1
         hard = width * HARD_OVER if width else 0.0
         over_at = width * (1.0 + OVER_TOLERANCE) if width else 0.0
@@ -442,45 +457,56 @@ def _continue(atoms: list[Atom], fields: list[str], cells: list[str], wrapped: b
         return 0.0, [""] * ncols
     spans = spans or _Spans(atoms, wrapped, widths, False, MAX_CELL_ATOMS, names)
     contexts = [context_of(c) for c in cells]
+    keys = tuple((f, ctx.signature() if ctx is not None else None) for f, ctx in zip(fields, contexts, strict=True))
     neg = float("-inf")
-    best = [[neg] * (ncols + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int] | None]] = [[None] * (ncols + 1) for _ in range(n + 1)]
-    best[0][0] = 0.0
-    for i in range(n + 1):
-        here_row = best[i]
-        for c in range(ncols):
-            here = here_row[c]
-            if here == neg:
-                continue
-            if here > here_row[c + 1]:
-                here_row[c + 1] = here
-                back[i][c + 1] = (i, c)
-            if i == n:
-                continue
-            ctx = contexts[c]
-            if ctx is None:
-                values = [(j, v - 1.5) for j, v in spans.values(i, fields[c])]  # a cell opening on the new page
-            else:
-                values = spans.values(i, fields[c], ctx, ctx_key=ctx.signature())
-            for j, v in values:
-                total = here + v - PIECE_COST
-                if total > best[j][c + 1]:
-                    best[j][c + 1] = total
-                    back[j][c + 1] = (i, c)
+    # The programme goes column by column: column c (the best score of the first c columns ending at each
+    # atom, and the atom its last cell starts at) depends only on the contexts of those c columns. The
+    # tries of `segment_across` differ in one or two cells, so the columns before those are kept on
+    # `spans` (shared by the tries) by their fields and contexts' signatures, not computed again.
+    best_cols: list[list[float]] = []
+    back_cols: list[list[int | None]] = []
+    col: list[float] = [neg] * (n + 1)
+    col[0] = 0.0
+    best_cols.append(col)
+    back_cols.append([None] * (n + 1))
+    for c in range(ncols):
+        got = spans.columns.get(keys[:c + 1])
+        if got is None:
+            here_col, ctx = best_cols[c], contexts[c]
+            nxt: list[float] = [neg] * (n + 1)
+            back: list[int | None] = [None] * (n + 1)
+            for i in range(n + 1):
+                here = here_col[i]
+                if here == neg:
+                    continue
+                if here > nxt[i]:  # an empty cell
+                    nxt[i] = here
+                    back[i] = i
+                if i == n:
+                    continue
+                values = spans.opening(i, fields[c]) if ctx is None else \
+                    spans.values(i, fields[c], ctx, ctx_key=keys[c][1])
+                for j, v in values:
+                    total = here + v - PIECE_COST
+                    if total > nxt[j]:
+                        nxt[j] = total
+                        back[j] = i
+            got = spans.columns[keys[:c + 1]] = (nxt, back)
+        best_cols.append(got[0])
+        back_cols.append(got[1])
     out = [""] * ncols
     pos, c = n, ncols
-    if best[n][ncols] == neg:
+    if best_cols[ncols][n] == neg:
         out[0] = _cell_text(atoms)
         return neg, out
     while c > 0:
-        prev = back[pos][c]
-        if prev is None:
+        i = back_cols[c][pos]
+        if i is None:
             break
-        i, pc = prev
         if i < pos:
             out[c - 1] = _cell_text(atoms[i:pos])
-        pos, c = i, pc
-    return best[n][ncols], out
+        pos, c = i, c - 1
+    return best_cols[ncols][n], out
 
 
 def segment_across(atoms: list[Atom], fragment: list[Atom], fields: list[str], *,

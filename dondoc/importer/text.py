@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _DASHES = dict.fromkeys(map(ord, "\u2013\u2014\u2212"), "-")
@@ -14,6 +15,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=16384)  # every stage folds the same cells and lines again (five times each on average)
 def fold(text: str | None) -> str:
     """Raw cell text as SCHEMA.md defines it: NFC, white space runs folded to one space, ends stripped."""
     if not text:

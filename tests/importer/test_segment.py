@@ -135,3 +135,22 @@ def test_a_row_cut_by_a_page_break_is_read_with_its_rest():
     cells, rest = segment_across(_atoms(lines), every_cut("phòng, ban liên quan"), FIELDS5, widths=WIDTHS)
     assert cells[3].endswith("- Đô thị; các") and cells[4].startswith("Báo cáo định kỳ")
     assert rest == ["", "", "", "phòng, ban liên quan", ""]
+
+
+def test_a_page_top_read_with_a_shared_cache_reads_as_read_alone():
+    # segment_across reads the same page top against many first-page readings, sharing what those
+    # readings have in common; each must come out as if read on its own
+    from dondoc.importer.segment import MAX_CELL_ATOMS, _continue, _Spans
+
+    fragment = every_cut("xã, thị trấn.") + every_cut("vị có liên quan") + every_cut("Quý II/2026")
+    readings = [
+        ["Triển khai phần mềm một cửa điện tử tại các", "- Kế hoạch;", "Phòng Nội vụ", "Các cơ quan, đơn", "Năm 2026"],
+        ["Triển khai phần mềm một cửa điện tử tại các", "- Kế hoạch;", "Phòng Nội vụ", "Các cơ quan,", ""],
+        ["Triển khai phần mềm một cửa điện tử tại các", "- Kế hoạch; - Báo", "", "Các cơ quan, đơn", "Năm 2026"],
+        ["Triển khai phần mềm một cửa", "điện tử tại các - Kế hoạch;", "Phòng Nội vụ", "", "Năm 2026"],
+        ["", "- Kế hoạch;", "Phòng Nội vụ", "Các cơ quan, đơn", "Năm 2026"],
+    ]
+    shared = _Spans(fragment, True, WIDTHS, False, MAX_CELL_ATOMS)
+    for cells in readings * 2:
+        assert _continue(fragment, FIELDS5, cells, True, WIDTHS, spans=shared) == \
+            _continue(fragment, FIELDS5, cells, True, WIDTHS)

@@ -514,14 +514,23 @@ class _Casing:
             for m in _TOKEN.finditer(unit):
                 word = m.group(0)
                 between = unit[prev_end:m.start()]
-                sentence_start = not prev or any(ch in ".:;!?" for ch in between)
+                # words are mostly one space apart: no punctuation between them to look for
+                plain = between == " "
+                sentence_start = not prev or (not plain and any(ch in ".:;!?" for ch in between))
                 low = word.lower()
                 if not sentence_start:
                     form = "upper" if len(word) > 1 and word.isupper() else (
                         "cap" if word[0].isupper() else "lower")
-                    self.uni.setdefault(low, Counter())[form] += 1
-                    if prev and not any(ch in ",()-" for ch in between):
-                        self.bi.setdefault((prev, low), Counter())[form] += 1
+                    # get, not setdefault: a Counter built per word to be thrown away costs more than the count
+                    counts = self.uni.get(low)
+                    if counts is None:
+                        counts = self.uni[low] = Counter()
+                    counts[form] += 1
+                    if prev and (plain or not any(ch in ",()-" for ch in between)):
+                        counts = self.bi.get((prev, low))
+                        if counts is None:
+                            counts = self.bi[(prev, low)] = Counter()
+                        counts[form] += 1
                 prev, prev_end = low, m.end()
 
     def restore(self, caps: str) -> str:

@@ -252,7 +252,7 @@ _Member = tuple[tuple[int, int], list[_Num]]
 
 def _paragraph_targets(paragraph: str) -> list[Target]:
     text = _strip_marker(fold(paragraph))
-    if not any(ch.isdigit() for ch in text) or text.startswith("Căn cứ"):
+    if not any(map(str.isdigit, text)) or text.startswith("Căn cứ"):
         return []
     key = akey(text)
     depth = _depths(text)
