@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("dondoc.tracking.urls_task")),
     path("", include("dondoc.tracking.urls_board")),
     path("", include("dondoc.tracking.urls_notify")),
+    path("", include("dondoc.reports.urls")),
     path("", include("dondoc.web.urls")),
 ]

@@ -15,6 +15,7 @@ from .models import Role
 if TYPE_CHECKING:
     from dondoc.agencies.models import Agency
     from dondoc.plans.models import ImportDraft, Plan, Task
+    from dondoc.reports.models import Report
 
     from .models import User
 
@@ -132,3 +133,62 @@ def visible_plan_filter(user: User) -> Q:
         return Q(pk__in=[])
     with_tasks = Task.objects.filter(visible_task_filter(user)).values("plan_id")
     return Q(owner_id=user.agency_id) | Q(pk__in=with_tasks)
+
+
+# --- periodic reports ---------------------------------------------------------------------------------------------
+
+def can_edit_report_periods(user: User) -> bool:
+    """A plan's report periods (names, data windows, deadlines) are set by the standing agency."""
+    return is_manager(user)
+
+
+def can_track_reports(user: User) -> bool:
+    """Who has submitted, who is late, reminders, the province's aggregate: the standing agency."""
+    return is_manager(user)
+
+
+def can_write_report_for(user: User, agency_id: int | None, scope: str) -> bool:
+    """Draft a report: an agency's officers for their agency; the standing agency for the province's aggregate."""
+    if scope == "province":
+        return is_manager(user)
+    return _officer_of(user, {agency_id} if agency_id is not None else set())
+
+
+def can_see_report(user: User, report: Report) -> bool:
+    """A report is read by the agency that writes it and by the standing agency (which receives it)."""
+    if is_manager(user):
+        return True
+    return can_read(user) and user.agency_id is not None and user.agency_id == report.agency_id
+
+
+def can_edit_report(user: User, report: Report) -> bool:
+    return not report.locked and can_write_report_for(user, report.agency_id, report.scope)
+
+
+def can_approve_report(user: User, report: Report) -> bool:
+    """The agency's leader approves and sends its report; the standing agency sends the province's aggregate."""
+    if report.locked:
+        return False
+    if report.scope == "province":
+        return is_manager(user)
+    return user.role == Role.LEADER and _officer_of(user, {report.agency_id})
+
+
+def can_correct_report(user: User, report: Report) -> bool:
+    """A submitted report is corrected by a new version, written by those who wrote it."""
+    return report.locked and can_write_report_for(user, report.agency_id, report.scope)
+
+
+def can_edit_letterhead(user: User, agency_id: int) -> bool:
+    """How an agency heads and signs its documents: its leader, or the standing agency."""
+    return is_manager(user) or (user.is_authenticated and user.is_active and user.role == Role.LEADER
+                                and user.agency_id == agency_id)
+
+
+def visible_report_filter(user: User) -> Q:
+    """The reports a user reads through the API: managers all; an agency's user its agency's."""
+    if is_manager(user):
+        return Q()
+    if not (can_read(user) and user.agency_id is not None):
+        return Q(pk__in=[])
+    return Q(agency_id=user.agency_id)

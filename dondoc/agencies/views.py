@@ -51,6 +51,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "alias_form": AliasForm(),
         "members_form": MembersForm(initial={"members": agency.members.all()}) if agency.is_group else None,
         "led_tasks": agency.task_roles.filter(role="lead").select_related("task", "task__plan")[:100],
+        "can_edit_letterhead": not agency.is_group and policy.can_edit_letterhead(request.user, agency.pk),
     }
     return render(request, "agencies/detail.html", context)
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from dondoc.accounts import policy
 from dondoc.agencies.models import Agency
 from dondoc.plans.models import Milestone, Plan, Task, TaskAgency
+from dondoc.reports.models import Report
 from dondoc.tracking.models import Evidence, ProgressUpdate
 
 
@@ -83,4 +84,25 @@ def progress_updates(user: Any, *, plan: int | None = None, task: int | None = N
         qs = qs.filter(task__plan__year=year)
     if updated_since:
         qs = qs.filter(created_at__gte=updated_since)
+    return qs
+
+
+def reports(user: Any, *, period: int | None = None, plan: int | None = None, agency: int | None = None,
+            year: int | None = None, scope: str = "", submitted_since: datetime | None = None) -> QuerySet[Report]:
+    """Submitted periodic reports (every submitted version; drafts and reports awaiting approval never): managers
+    read all, an agency's user its agency's (accounts.policy.visible_report_filter)."""
+    qs = (Report.objects.filter(policy.visible_report_filter(user), state=Report.State.SUBMITTED)
+          .select_related("period", "agency", "approved_by").order_by("pk"))
+    if period:
+        qs = qs.filter(period_id=period)
+    if plan:
+        qs = qs.filter(period__plan_id=plan)
+    if agency:
+        qs = qs.filter(agency_id=agency)
+    if year:
+        qs = qs.filter(period__plan__year=year)
+    if scope:
+        qs = qs.filter(scope=scope)
+    if submitted_since:
+        qs = qs.filter(submitted_at__gte=submitted_since)
     return qs

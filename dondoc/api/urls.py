@@ -20,6 +20,7 @@ router.register("tasks", views.TaskViewSet, basename="api_task")
 router.register("milestones", views.MilestoneViewSet, basename="api_milestone")
 router.register("progress-updates", views.ProgressUpdateViewSet, basename="api_update")
 router.register("agencies", views.AgencyViewSet, basename="api_agency")
+router.register("reports", views.ReportViewSet, basename="api_report")
 
 for pattern in router.urls:
     login_not_required(pattern.callback)

@@ -1,7 +1,7 @@
 """Read-only JSON API for the provincial reporting information system (token or session authentication).
 
-Who sees what is decided by accounts.policy (visible_task_filter, visible_plan_filter); a record outside it
-does not exist for the caller (404). Reading is not audited.
+Who sees what is decided by accounts.policy (visible_task_filter, visible_plan_filter, visible_report_filter);
+a record outside it does not exist for the caller (404). Reading is not audited.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
 from dondoc.plans.models import Status
+from dondoc.reports.models import Report
 
 from . import selectors
 from .serializers import (
@@ -25,6 +26,8 @@ from .serializers import (
     MilestoneSerializer,
     PlanSerializer,
     ProgressUpdateSerializer,
+    ReportDetailSerializer,
+    ReportSerializer,
     TaskSerializer,
 )
 
@@ -37,6 +40,15 @@ STATUS = OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values, descri
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Năm kế hoạch.")
 SINCE = OpenApiParameter("updated_since", OpenApiTypes.DATETIME,
                          description="Chỉ những bản ghi thay đổi từ thời điểm này (ISO 8601, ngày hoặc ngày giờ).")
+PERIOD = OpenApiParameter("period", OpenApiTypes.INT, description="Mã (id) kỳ báo cáo.")
+REPORT_PLAN = OpenApiParameter("plan", OpenApiTypes.INT, description="Mã (id) kế hoạch có kỳ báo cáo.")
+REPORT_AGENCY = OpenApiParameter("agency", OpenApiTypes.INT,
+                                 description="Mã (id) cơ quan báo cáo (báo cáo tổng hợp: cơ quan ban hành kế hoạch).")
+REPORT_YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Năm của kế hoạch có kỳ báo cáo.")
+SCOPE = OpenApiParameter("scope", OpenApiTypes.STR, enum=Report.Scope.values,
+                         description="Loại báo cáo: agency (của cơ quan, đơn vị) hoặc province (tổng hợp).")
+SUBMITTED_SINCE = OpenApiParameter("submitted_since", OpenApiTypes.DATETIME,
+                                   description="Chỉ những báo cáo gửi từ thời điểm này (ISO 8601, ngày hoặc ngày giờ).")
 
 
 def _int(request: Any, name: str) -> int | None:
@@ -57,8 +69,16 @@ def _status(request: Any) -> str:
     return raw
 
 
-def _since(request: Any) -> datetime | None:
-    raw = request.query_params.get("updated_since", "").strip()
+def _scope(request: Any) -> str:
+    raw = request.query_params.get("scope", "").strip()
+    if raw and raw not in Report.Scope.values:
+        allowed = ", ".join(Report.Scope.values)
+        raise ValidationError({"scope": f"Loại báo cáo “{raw}” không hợp lệ; dùng một trong: {allowed}."})
+    return raw
+
+
+def _since(request: Any, name: str = "updated_since") -> datetime | None:
+    raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
     try:
@@ -69,7 +89,7 @@ def _since(request: Any) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None:
-        raise ValidationError({"updated_since": f"“{raw}” không phải là ngày hoặc ngày giờ ISO 8601."})
+        raise ValidationError({name: f"“{raw}” không phải là ngày hoặc ngày giờ ISO 8601."})
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
@@ -139,3 +159,26 @@ class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.progress_updates(r.user, plan=_int(r, "plan"), task=_int(r, "task"),
                                           agency=_int(r, "agency"), status=_status(r), year=_int(r, "year"),
                                           updated_since=_since(r))
+
+
+@extend_schema_view(list=extend_schema(summary="Danh sách báo cáo định kỳ đã gửi",
+                                       parameters=[PERIOD, REPORT_PLAN, REPORT_AGENCY, REPORT_YEAR, SCOPE,
+                                                   SUBMITTED_SINCE]),
+                    retrieve=extend_schema(summary="Một báo cáo định kỳ đã gửi", responses=ReportDetailSerializer))
+class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Periodic reports as sent: every submitted version (a correction names the one it corrects in `previous`),
+    never a draft. `figures` are the numbers frozen at submission; the list gives totals, per-area and (for the
+    province's aggregate) per-agency counts, the detail adds each task's line."""
+
+    serializer_class = ReportSerializer
+
+    def get_serializer_class(self) -> type[ReportSerializer]:
+        return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if self.action != "list":
+            return selectors.reports(self.request.user)
+        r = self.request
+        return selectors.reports(r.user, period=_int(r, "period"), plan=_int(r, "plan"), agency=_int(r, "agency"),
+                                 year=_int(r, "year"), scope=_scope(r),
+                                 submitted_since=_since(r, "submitted_since"))

@@ -65,11 +65,7 @@ def store_plan(data: dict[str, Any], *, resolve: Callable[[str], Agency], owner:
         Target(plan=plan, text=t["text"], value=Decimal(str(t["value"])) if t.get("value") is not None else None,
                unit=t.get("unit") or "", comparator=t.get("comparator") or ">=", order=i)
         for i, t in enumerate(data.get("targets") or [])])
-    plan.report_periods.all().delete()
-    ReportPeriod.objects.bulk_create([
-        ReportPeriod(plan=plan, name=p["name"], data_from=_date(p.get("data_from")), data_to=_date(p.get("data_to")),
-                     submit_by=_date(p.get("submit_by")))
-        for p in data.get("report_periods") or []])
+    _store_periods(plan, data.get("report_periods") or [])
 
     sections: dict[tuple[str, str], Section] = {}
     old_sections = list(plan.sections.all())
@@ -91,6 +87,20 @@ def store_plan(data: dict[str, Any], *, resolve: Callable[[str], Agency], owner:
     record(actor, "plan.update" if replaces is not None else "plan.create", plan,
            summary=str(plan), changes={"tasks": len(kept), "source": source_name})
     return plan
+
+
+def _store_periods(plan: Plan, periods: list[dict[str, Any]]) -> None:
+    """The plan's report periods as the document states them. A re-import keeps a period by its name (its
+    reports stay attached) and keeps a period the document no longer states if reports were written for it."""
+    existing = {p.name: p for p in plan.report_periods.all()}
+    stated = set()
+    for p in periods:
+        period = existing.get(p["name"]) or ReportPeriod(plan=plan, name=p["name"])
+        period.data_from, period.data_to = _date(p.get("data_from")), _date(p.get("data_to"))
+        period.submit_by = _date(p.get("submit_by"))
+        period.save()
+        stated.add(p["name"])
+    plan.report_periods.exclude(name__in=stated).filter(reports__isnull=True).delete()
 
 
 def _fill_task(task: Task, row: dict[str, Any], section: Section, order: int,

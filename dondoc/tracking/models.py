@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from dondoc.plans.models import Milestone, Status, Task
 
@@ -30,6 +31,9 @@ class ProgressUpdate(models.Model):
     progress = models.PositiveSmallIntegerField("tiến độ (%)", null=True, blank=True)
     status = models.CharField("trạng thái sau cập nhật", max_length=20, choices=Status.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # the day the update speaks for (its report period's data window is read from it): the day it is recorded,
+    # or the day given when progress is entered after the fact (a bulk workbook, the demo's history)
+    reported_on = models.DateField("ngày cập nhật", default=timezone.localdate, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -114,6 +118,7 @@ class Notification(models.Model):
         APPROVAL = "approval", "Chờ duyệt hoàn thành"
         EXTENSION = "extension", "Gia hạn"
         URGING = "urging", "Đôn đốc"
+        REPORT = "report", "Báo cáo định kỳ"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -138,7 +138,7 @@ def record_progress(task: Task, *, actor: Any, text: str, progress: int, status:
     task.status_reason = text if status in (Status.PAUSED, Status.CANCELLED) else ""
     task.save(update_fields=["status", "progress", "completed_on", "status_reason"])
     update = ProgressUpdate.objects.create(task=task, kind=kind, author=actor, agency=actor.agency, text=text,
-                                           progress=progress, status=status)
+                                           progress=progress, status=status, reported_on=today)
     _save_evidence(update, evidence)
     record(actor, "task.progress", task, summary=f"{task.get_status_display()} {progress}%",
            changes={"status": status, "progress": progress})
@@ -311,7 +311,8 @@ def complete_occurrence(milestone: Milestone, *, actor: Any, today: date | None 
     update = ProgressUpdate.objects.create(task=task, milestone=milestone, kind=ProgressUpdate.Kind.PROGRESS,
                                            author=actor, agency=actor.agency,
                                            text=text.strip() or f"Hoàn thành kỳ {milestone.label}",
-                                           progress=task.progress, status=task.status)
+                                           progress=task.progress, status=task.status,
+                                           reported_on=milestone.completed_on)
     _save_evidence(update, evidence)
     if task.status == Status.NOT_STARTED:
         task.status = Status.IN_PROGRESS

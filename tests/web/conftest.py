@@ -24,6 +24,21 @@ def _fast_settings(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "files"
 
 
+def docx_lines(content: bytes) -> tuple[Any, list[str]]:
+    """A generated DOCX opened with python-docx: the document, and every paragraph's text (table cells included)."""
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines.extend(p.text for p in cell.paragraphs)
+    return document, lines
+
+
 def seed(name_prefix: str) -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"không có thư mục văn bản mẫu {SEEDS} (shared/ phải nằm cạnh kho mã)")

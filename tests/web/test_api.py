@@ -24,7 +24,7 @@ from dondoc.tracking.models import ProgressUpdate
 from .conftest import sample_plan_json
 
 API = "/api/v1/"
-ENDPOINTS = ("plans", "tasks", "milestones", "progress-updates", "agencies")
+ENDPOINTS = ("plans", "tasks", "milestones", "progress-updates", "agencies", "reports")
 
 
 class Province:

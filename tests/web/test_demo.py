@@ -91,3 +91,21 @@ def test_demo_has_a_realistic_spread_of_follow_up(demo: str) -> None:
     assert Task.objects.filter(status=Status.PAUSED).exclude(status_reason="").exists()
     assert Milestone.objects.filter(kind=Milestone.Kind.OCCURRENCE, status=Status.DONE).exists()
     assert "Tiến độ mẫu" in demo
+
+
+@pytest.mark.django_db
+def test_demo_has_report_periods_and_a_drafted_report(demo: str, client: Client) -> None:
+    from dondoc.plans.models import ReportPeriod
+    from dondoc.reports.models import Report
+
+    assert not Plan.objects.exclude(year=None).filter(report_periods__isnull=True).exists()  # every plan has periods
+    report = Report.objects.select_related("agency", "period").order_by("pk").first()
+    assert report is not None and report.agency.name == "Sở Tư pháp" and report.state == Report.State.DRAFT
+    assert "Trong kỳ, cơ quan chủ trì" in report.results
+    assert ReportPeriod.objects.filter(name__startswith="Quý I/").exists()
+    client.force_login(User.objects.get(username="daumoi"))
+    assert client.get(reverse("report_detail", args=[report.pk])).status_code == 200
+    client.force_login(User.objects.get(role=Role.STANDING))
+    page = client.get(reverse("period_detail", args=[report.period.pk]))
+    assert page.status_code == 200 and "Sở Tư pháp" in page.content.decode()
+    assert "Báo cáo định kỳ mẫu" in demo

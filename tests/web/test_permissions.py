@@ -29,9 +29,11 @@ from dondoc.agencies.models import Agency, AgencyAlias
 from dondoc.plans.imports import start_import
 from dondoc.plans.models import ImportDraft, Milestone, Plan, Status, Task
 from dondoc.plans.services import store_plan
+from dondoc.reports import services as report_services
+from dondoc.reports.models import Letterhead, Report
 from dondoc.tracking import bulk, letters
 from dondoc.tracking import services as tracking_services
-from dondoc.tracking.models import BulkUpload, Evidence, Extension, ProgressUpdate, UrgingLetter
+from dondoc.tracking.models import BulkUpload, Evidence, Extension, Notification, ProgressUpdate, UrgingLetter
 
 from .conftest import sample_plan_json
 
@@ -283,6 +285,18 @@ def _evidence(w: World) -> dict[str, Any]:
     return {"pk": item.pk}
 
 
+def _sent_report(w: World) -> dict[str, Any]:
+    """Sở Tư pháp's report of Quý I/2025 as sent: opened by its focal officer, approved and sent by its leader."""
+    from dondoc.reports import services as report_services
+    from dondoc.reports.models import Report
+
+    report = Report.objects.filter(state=Report.State.SUBMITTED).first()
+    if report is None:
+        draft = report_services.open_report(w.plan.report_periods.get(name="Quý I/2025"), actor=w.users["focal"])
+        report = report_services.approve_and_submit(draft, actor=w.users["leader"])
+    return {"pk": report.pk}
+
+
 def _notes_for_everyone(w: World) -> dict[str, Any]:
     """One unread notification for every user; the request marks all of one's own read."""
     from dondoc.tracking.models import Notification
@@ -297,6 +311,24 @@ def _only_own_read(w: World) -> bool:
     from dondoc.tracking.models import Notification
 
     return Notification.objects.filter(read_at__isnull=False).count() == 1  # one's own, nobody else's
+
+
+def _period(w: World) -> dict[str, Any]:
+    """The province plan's stated period Quý I/2025."""
+    return {"pk": w.plan.report_periods.get(name="Quý I/2025").pk}
+
+
+def _report(w: World) -> dict[str, Any]:
+    """Sở Tư pháp's draft report of Quý I/2025, opened by its focal officer."""
+    period = w.plan.report_periods.get(name="Quý I/2025")
+    return {"pk": report_services.open_report(period, actor=w.users["focal"]).pk}
+
+
+def _periods_form(w: World) -> dict[str, Any]:
+    period = w.plan.report_periods.get(name="Quý I/2025")
+    return {"ky-TOTAL_FORMS": "1", "ky-INITIAL_FORMS": "1", "ky-MIN_NUM_FORMS": "0", "ky-MAX_NUM_FORMS": "40",
+            "ky-0-pk": period.pk, "ky-0-name": period.name, "ky-0-data_from": "2024-12-15",
+            "ky-0-data_to": "2025-03-14", "ky-0-submit_by": "2025-03-10"}
 
 
 EXPECTATIONS: dict[str, list[Case]] = {
@@ -480,6 +512,48 @@ EXPECTATIONS: dict[str, list[Case]] = {
     # a plan's timeline and an agency's calendar: everyone reads plans
     "plan_gantt": [Case("GET", everyone(), kwargs=lambda w: {"pk": w.plan.pk})],
     "agency_calendar": [Case("GET", everyone(), kwargs=_justice)],
+    # periodic reports: everyone lists the periods; an agency's officers write its report, its leader sends it;
+    # the standing agency tracks submissions, reminds, edits periods; another agency's report does not exist
+    "reports_home": [Case("GET", everyone()), Case("GET", everyone(), data=lambda w: {"nam": 2025})],
+    "period_detail": [Case("GET", expect(200, 200, 302, 302, 302, 302), kwargs=_period)],
+    "period_remind": [
+        Case("GET", POST_ONLY, kwargs=_period),
+        Case("POST", managers(302), kwargs=_period,
+             effect=lambda w: Notification.objects.filter(kind=Notification.Kind.REPORT).exists()),
+    ],
+    "report_open": [
+        Case("GET", everyone(), kwargs=_period),
+        Case("POST", expect(403, 403, 302, 302, 403, 302), kwargs=_period, data=lambda w: {"scope": "agency"},
+             effect=lambda w: Report.objects.exists()),
+        Case("POST", managers(302), kwargs=_period, data=lambda w: {"scope": "province"},
+             effect=lambda w: Report.objects.filter(scope=Report.Scope.PROVINCE).exists()),
+    ],
+    "report_detail": [
+        Case("GET", justice_officers(200, 404), kwargs=_report),
+        Case("POST", expect(403, 403, 302, 302, 404, 404), kwargs=_report,
+             data=lambda w: {"edit_version": 0, "direction": "Chỉ đạo quyết liệt", "number": ""},
+             effect=lambda w: Report.objects.filter(direction="Chỉ đạo quyết liệt").exists()),
+    ],
+    "report_action": [
+        Case("GET", POST_ONLY, kwargs=lambda w: {**_report(w), "action": "trinh"}),
+        Case("POST", expect(403, 403, 302, 302, 404, 404), kwargs=lambda w: {**_report(w), "action": "trinh"},
+             effect=lambda w: Report.objects.filter(state=Report.State.AWAITING_APPROVAL).exists()),
+        Case("POST", expect(403, 403, 403, 302, 404, 404), kwargs=lambda w: {**_report(w), "action": "duyet"},
+             effect=lambda w: Report.objects.filter(state=Report.State.SUBMITTED).exists()),
+    ],
+    "report_download": [Case("GET", justice_officers(200, 404), kwargs=lambda w: {**_report(w), "ext": "docx"}),
+                        Case("GET", justice_officers(200, 404), kwargs=lambda w: {**_report(w), "ext": "xlsx"})],
+    "plan_periods": [
+        Case("GET", everyone(), kwargs=lambda w: {"pk": w.plan.pk}),
+        Case("POST", managers(302), kwargs=lambda w: {"pk": w.plan.pk}, data=_periods_form,
+             effect=lambda w: w.plan.report_periods.filter(name="Quý I/2025", submit_by="2025-03-10").exists()),
+    ],
+    "letterhead_edit": [
+        Case("GET", expect(200, 200, 403, 200, 403, 403), kwargs=_justice),
+        Case("POST", expect(302, 302, 403, 302, 403, 403), kwargs=_justice,
+             data=lambda w: {"place": "Hòa Bình Xanh", "signer_name": "Trần Thị B"},
+             effect=lambda w: Letterhead.objects.filter(signer_name="Trần Thị B").exists()),
+    ],
     # the read-only API: the schema is public; records follow policy.visible_task_filter / visible_plan_filter
     "api_schema": [Case("GET", expect(200, 200, 200, 200, 200, 200, anonymous=200))],
     "api_plan-list": [Case("GET", api_everyone()), Case("GET", api_everyone(), data=lambda w: {"year": w.plan.year})],
@@ -494,6 +568,10 @@ EXPECTATIONS: dict[str, list[Case]] = {
                                kwargs=lambda w: {"pk": Evidence.objects.get(pk=_evidence(w)["pk"]).update_id})],
     "api_agency-list": [Case("GET", api_everyone())],
     "api_agency-detail": [Case("GET", api_everyone(), kwargs=_justice)],
+    # submitted reports follow policy.visible_report_filter: managers all, an agency's users their agency's
+    "api_report-list": [Case("GET", api_everyone()),
+                        Case("GET", api_everyone(), data=lambda w: _sent_report(w) and {"scope": "agency"})],
+    "api_report-detail": [Case("GET", api_justice(), kwargs=_sent_report)],
 }
 
 # Names that are not the project's own views.

@@ -16,7 +16,6 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from docx import Document
 from docx.shared import Mm
 from icalendar import Calendar
 from openpyxl import load_workbook
@@ -30,7 +29,7 @@ from dondoc.plans.services import store_plan
 from dondoc.tracking import bulk, letters, selectors, services
 from dondoc.tracking.models import BulkUpload, Evidence, Notification, ProgressUpdate, UrgingLetter
 
-from .conftest import sample_plan_json
+from .conftest import docx_lines, sample_plan_json
 
 pytestmark = pytest.mark.django_db
 
@@ -148,16 +147,6 @@ def test_board_and_letters_are_for_the_standing_agency_only(client: Client, user
 
 # --- the urging letter ---------------------------------------------------------------------------------------------
 
-def docx_text(content: bytes) -> tuple[Any, list[str]]:
-    document = Document(io.BytesIO(content))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                lines.extend(p.text for p in cell.paragraphs)
-    return document, lines
-
-
 def test_urging_letter_docx_and_its_records(client: Client, users: dict[str, User], plan: Plan,
                                             agencies: dict[str, Agency]) -> None:
     justice = agencies["justice"]
@@ -179,7 +168,7 @@ def test_urging_letter_docx_and_its_records(client: Client, users: dict[str, Use
 
     download = client.get(reverse("letter_download", args=[letter.pk]))
     assert download.status_code == 200 and download["Content-Disposition"].endswith('.docx"')
-    document, lines = docx_text(b"".join(download.streaming_content))
+    document, lines = docx_lines(b"".join(download.streaming_content))
     text = "\n".join(lines)
     assert "Kính gửi: Sở Tư pháp." in lines
     assert review.content in lines and publish.content in lines
@@ -232,7 +221,7 @@ def test_letter_without_number_and_for_chosen_tasks_only(users: dict[str, User],
     data = letters.default_input(users["standing"].agency, TODAY)
     letter = letters.issue_letter(agencies["justice"], actor=users["standing"], data=data, task_ids={review.pk})
     assert letter.number == "" and list(letter.tasks.all()) == [review]
-    _, lines = docx_text(letter.file.read())
+    _, lines = docx_lines(letter.file.read())
     number = next(line for line in lines if line.startswith("Số:"))
     assert number.replace("\u00a0", " ").startswith("Số:    ") and number.endswith("/SNV-CCHC")
     assert task_of(plan, "publish").content not in lines

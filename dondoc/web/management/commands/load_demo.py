@@ -11,6 +11,7 @@ from dondoc.accounts.models import Role, User
 from dondoc.agencies import services as agencies
 from dondoc.importer import PlanImportError
 from dondoc.plans.imports import import_document
+from dondoc.reports.demo import seed_reports
 from dondoc.tracking.demo import spread_progress, summary
 
 DEMO_PASSWORD = "dondoc-demo"  # a local demonstration only; `make run` prints it
@@ -55,6 +56,8 @@ class Command(BaseCommand):
         numbers = summary()
         self.stdout.write(f"Tiến độ mẫu: {numbers['updates']} lần cập nhật, {numbers['done']} nhiệm vụ hoàn thành, "
                           f"{numbers['extensions']} lần gia hạn ({', '.join(f'{k}: {v}' for k, v in fates.items())})")
+        drafts = seed_reports(plans, manager=admin, focal=User.objects.get(username="daumoi"))
+        self.stdout.write(f"Báo cáo định kỳ mẫu: {drafts} dự thảo của Sở Tư pháp (kỳ đầu tiên của mỗi kế hoạch).")
 
     def _account(self, username: str, role: str, agency: Any, full_name: str) -> User:
         user, _ = User.objects.get_or_create(username=username)

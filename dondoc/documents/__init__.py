@@ -1,0 +1,1 @@
+"""Document building blocks shared by the generated documents (urging letters, periodic reports)."""
