@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run demo test test-web-sqlite lint bench-import clean
+.PHONY: run demo test test-web-sqlite lint bench-import bench-reports clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test-web-sqlite: $(STAMP)
 
 bench-import: $(STAMP)
 	$(PY) scripts/bench_import.py --seeds $(SEEDS)
+
+# Periodic reports at province scale (≈30,000 tasks) in a throw-away SQLite database: see docs/benchmarks.md.
+bench-reports: $(STAMP)
+	$(PY) scripts/bench_reports.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

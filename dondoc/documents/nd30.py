@@ -92,11 +92,23 @@ def font(run: Any, size: float, *, bold: bool = False, italic: bool = False, und
     _font_names(run._element.get_or_add_rPr())
 
 
+def _add_paragraph(container: Any) -> Paragraph:
+    """A new last paragraph. In a document's body python-docx looks for the closing w:sectPr from the first
+    child on every call, which makes a long report quadratic; the sectPr is the body's last child, so the
+    paragraph goes right before it."""
+    body = getattr(getattr(container, "element", None), "body", None)
+    if body is None or not len(body) or body[-1].tag != qn("w:sectPr"):
+        return container.add_paragraph()
+    p = OxmlElement("w:p")
+    body[-1].addprevious(p)
+    return Paragraph(p, container._body)
+
+
 def para(container: Any, text: str = "", size: float = 14, *, bold: bool = False, italic: bool = False,
          align: int = CENTER, before: float = 0, after: float = 0, indent: Length | None = None,
          first: bool = False) -> Paragraph:
     """A paragraph in a cell or the body; `first` reuses the empty paragraph a new cell starts with."""
-    paragraph = container.paragraphs[0] if first else container.add_paragraph()
+    paragraph = container.paragraphs[0] if first else _add_paragraph(container)
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
     fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(before), Pt(after), 1.0

@@ -13,6 +13,7 @@ from .compose import ReportData
 from .models import NARRATIVE_FIELDS
 
 LIST_LIMIT = 30  # lines quoted per list: a draft, not an appendix (the appendix has every task)
+QUOTE_LIMIT = 12  # lines of one agency's section quoted in the aggregate (its own report has the rest)
 
 
 def _bullets(lines: Iterable[str], limit: int = LIST_LIMIT) -> list[str]:
@@ -21,6 +22,13 @@ def _bullets(lines: Iterable[str], limit: int = LIST_LIMIT) -> list[str]:
     if len(items) > limit:
         out.append(f"- … và {len(items) - limit} nội dung khác (xem phụ lục).")
     return out
+
+
+def _quoted(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(lines) <= QUOTE_LIMIT:
+        return "\n".join(lines)
+    return "\n".join([*lines[:QUOTE_LIMIT], f"(… {len(lines) - QUOTE_LIMIT} dòng nữa trong báo cáo của cơ quan)"])
 
 
 def summary_sentence(data: ReportData, subject: str) -> str:
@@ -75,7 +83,7 @@ def province_draft(data: ReportData, submitted: Iterable[Any]) -> dict[str, str]
     texts["shortcomings"] = _shortcomings(data)
     reports = sorted(submitted, key=lambda r: r.agency.name)
     for name in NARRATIVE_FIELDS:
-        parts = [f"{r.agency.name}:\n{getattr(r, name).strip()}" for r in reports if getattr(r, name).strip()]
+        parts = [f"{r.agency.name}:\n{_quoted(getattr(r, name))}" for r in reports if getattr(r, name).strip()]
         if parts:
             joined = "\n\n".join(parts)
             texts[name] = f"{texts[name]}\n\nTheo báo cáo của các cơ quan, đơn vị:\n{joined}".strip()

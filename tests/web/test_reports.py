@@ -355,3 +355,18 @@ def test_period_and_letterhead_pages(client: Client, plan: Plan, users: dict[str
     login(client, users["focal"])
     assert client.get(reverse("letterhead_edit", args=[agency.pk])).status_code == 403
     assert client.post(reverse("plan_periods", args=[plan.pk]), data).status_code == 403
+
+
+def test_the_aggregate_quotes_each_agency_section_only_so_far(plan: Plan) -> None:
+    from types import SimpleNamespace
+
+    from dondoc.reports.narrative import QUOTE_LIMIT, province_draft
+
+    data = compose(q1(plan), None, today=date(2025, 3, 1))
+    long_text = "\n".join(f"Dòng {i}" for i in range(QUOTE_LIMIT + 5))
+    sent = SimpleNamespace(agency=SimpleNamespace(name="Sở Y tế"), **{name: "" for name in (
+        "direction", "results", "strengths", "shortcomings", "causes", "next_tasks")}, proposals=long_text)
+    texts = province_draft(data, [sent])
+    assert f"Dòng {QUOTE_LIMIT - 1}" in texts["proposals"] and f"Dòng {QUOTE_LIMIT}\n" not in texts["proposals"]
+    assert "(… 5 dòng nữa trong báo cáo của cơ quan)" in texts["proposals"]
+    assert texts["results"].startswith("Kế hoạch có 2 nhiệm vụ")
