@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 #: the first day of a data window: the 15th of the month before the period
 WINDOW_START_DAY = 15
@@ -66,10 +67,13 @@ def window_contains(period: ReportingPeriod, day: date) -> bool:
     return period.data_from <= day <= period.data_to
 
 
-def periods_containing(periods: Iterable[ReportingPeriod], day: date) -> list[ReportingPeriod]:
-    """The periods whose data window holds `day`, the one due first first (ties: the narrower window)."""
-    found = [p for p in periods if window_contains(p, day)]
-    return sorted(found, key=lambda p: (p.submit_by, p.data_to, -p.data_from.toordinal()))
+def periods_containing(periods: Iterable[Any], day: date) -> list[Any]:
+    """The periods whose data window holds `day`, the one due first first (ties: the narrower window).
+
+    Works on `ReportingPeriod` and on stored report periods alike; a period without both window ends holds
+    no day, one without a deadline is due at its window's end."""
+    found = [p for p in periods if p.data_from is not None and p.data_to is not None and window_contains(p, day)]
+    return sorted(found, key=lambda p: (p.submit_by or p.data_to, p.data_to, -p.data_from.toordinal()))
 
 
 def report_due(period: ReportingPeriod) -> date:

@@ -26,7 +26,7 @@ from . import selectors
 from .compose import ReportData, compose
 from .models import NARRATIVE_FIELDS, Letterhead, Report
 from .narrative import agency_draft, province_draft
-from .periods import default_periods
+from .periods import default_periods, periods_containing
 
 
 class ConflictError(ValidationError):
@@ -56,14 +56,10 @@ def ensure_periods(plan: Plan, actor: Any) -> list[ReportPeriod]:
 
 
 def period_for_update(plan: Plan, day: date) -> ReportPeriod | None:
-    """The report a task update dated `day` goes into first: of the plan's periods whose data window holds
-    the day, the one due first (ties: the narrower window). None when no window holds it."""
-    candidates = [p for p in plan.report_periods.all()
-                  if p.data_from is not None and p.data_to is not None and p.data_from <= day <= p.data_to]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda p: (p.submit_by or p.data_to or day, p.data_to or day,
-                                          -(p.data_from or day).toordinal()))
+    """The report a task update dated `day` goes into first (`periods.periods_containing`); None when no
+    window holds it."""
+    found = periods_containing(plan.report_periods.all(), day)
+    return found[0] if found else None
 
 
 def _period_json(p: ReportPeriod) -> dict[str, Any]:
@@ -145,7 +141,7 @@ def open_report(period: ReportPeriod, *, actor: Any, scope: str = Report.Scope.A
     who = report_agency(period, scope, agency if agency is not None else getattr(actor, "agency", None))
     existing = selectors.latest(period.pk, who.pk, scope)
     if existing is not None:
-        if not (policy.can_see_report(actor, existing)):
+        if not policy.can_see_report(actor, existing):
             raise PermissionDenied("Bạn không xem được báo cáo này.")
         return existing
     if not policy.can_write_report_for(actor, who.pk, scope):
