@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed
 SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run demo test test-web-sqlite lint bench-import bench-reports clean
+.PHONY: run demo test test-web-sqlite lint bench-import bench-reports bench-dossiers clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,postgres]'
+	npm ci --no-audit --no-fund --loglevel=error  # charts (Chart.js), served by dondoc itself: no CDN
 	touch $(STAMP)
 
 # Migrate the embedded SQLite database, load the seed plans as demo data (with the agencies they
@@ -44,5 +45,12 @@ bench-import: $(STAMP)
 bench-reports: $(STAMP)
 	$(PY) scripts/bench_reports.py
 
+# One-stop-shop dossiers at province scale (10 million generated, imported, indicators computed three ways and
+# checked against each other): see docs/benchmarks.md. `make bench-dossiers DOSSIER_ROWS=200000` for a quick run.
+DOSSIER_ROWS ?= 10000000
+bench-dossiers: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,postgres,bench]'
+	$(PY) scripts/bench_dossiers.py --rows $(DOSSIER_ROWS)
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dondoc.plans",
     "dondoc.tracking",
     "dondoc.reports",
+    "dondoc.indicators",
     "dondoc.web",
     "dondoc.api",
 ]
@@ -126,6 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["dondoc.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -135,6 +137,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("DONDOC_MEDIA_DIR", DATA_DIR / "files"))
 MEDIA_URL = "files/"  # never served directly: downloads go through permission-checked views
+# Browser libraries installed by `make` from the npm registry (package.json), served like our own assets.
+VENDOR_DIR = Path(os.environ.get("DONDOC_VENDOR_DIR", BASE_DIR.parent / "node_modules"))
+STATICFILES_DIRS = [("vendor/chartjs", VENDOR_DIR / "chart.js" / "dist")] if (VENDOR_DIR / "chart.js").is_dir() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -173,6 +178,9 @@ DONDOC_REMIND_DAYS = int(os.environ.get("DONDOC_REMIND_DAYS", "7"))
 DONDOC_COMPLETION_NEEDS_APPROVAL = _flag("DONDOC_COMPLETION_NEEDS_APPROVAL", True)
 DONDOC_AT_RISK_GAP = int(os.environ.get("DONDOC_AT_RISK_GAP", "30"))
 DONDOC_EVIDENCE_MAX_MB = float(os.environ.get("DONDOC_EVIDENCE_MAX_MB", "20"))
+# One-stop-shop dossier exports: a large province's year is ~10 million rows, a few GB of CSV.
+DONDOC_DOSSIER_MAX_MB = float(os.environ.get("DONDOC_DOSSIER_MAX_MB", "4096"))
+DONDOC_DOSSIER_DIR = Path(os.environ.get("DONDOC_DOSSIER_DIR", DATA_DIR / "dossiers"))
 DONDOC_SITE_URL = os.environ.get("DONDOC_SITE_URL", "http://127.0.0.1:8000")
 
 # The read-only API (/api/v1/) for the provincial reporting information system: a token per user

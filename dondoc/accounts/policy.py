@@ -192,3 +192,18 @@ def visible_report_filter(user: User) -> Q:
     if not (can_read(user) and user.agency_id is not None):
         return Q(pk__in=[])
     return Q(agency_id=user.agency_id)
+
+
+def can_manage_dossiers(user: User) -> bool:
+    """Import one-stop-shop exports, map their columns, declare counter staffing: the standing agency."""
+    return is_manager(user)
+
+
+def can_edit_targets(user: User) -> bool:
+    """Add, edit, bind and assign targets: the standing agency."""
+    return is_manager(user)
+
+
+def can_enter_actual(user: User, agency_id: int | None) -> bool:
+    """Enter a target's actual by hand: managers for any scope, an agency's officers for their own agency."""
+    return is_manager(user) or (agency_id is not None and _officer_of(user, {agency_id}))

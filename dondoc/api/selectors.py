@@ -9,7 +9,8 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from dondoc.accounts import policy
 from dondoc.agencies.models import Agency
-from dondoc.plans.models import Milestone, Plan, Task, TaskAgency
+from dondoc.indicators.models import TargetActual
+from dondoc.plans.models import Milestone, Plan, Target, Task, TaskAgency
 from dondoc.reports.models import Report
 from dondoc.tracking.models import Evidence, ProgressUpdate
 
@@ -105,4 +106,19 @@ def reports(user: Any, *, period: int | None = None, plan: int | None = None, ag
         qs = qs.filter(scope=scope)
     if submitted_since:
         qs = qs.filter(submitted_at__gte=submitted_since)
+    return qs
+
+
+def targets(user: Any, *, plan: int | None = None, year: int | None = None, metric: str = "") -> QuerySet[Target]:
+    """The targets of the plans the user reads through the API, with their actuals."""
+    actuals = TargetActual.objects.select_related("period").order_by("period__data_to", "agency_id")
+    qs = (Target.objects.filter(plan__in=Plan.objects.filter(policy.visible_plan_filter(user)))
+          .select_related("plan").prefetch_related("agencies", Prefetch("actuals", queryset=actuals))
+          .order_by("plan_id", "order", "pk"))
+    if plan is not None:
+        qs = qs.filter(plan_id=plan)
+    if year is not None:
+        qs = qs.filter(plan__year=year)
+    if metric:
+        qs = qs.filter(metric=metric)
     return qs

@@ -8,7 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dondoc.agencies.models import Agency
-from dondoc.plans.models import Milestone, Plan, ReportPeriod, Task, TaskAgency
+from dondoc.indicators.metrics import achievement
+from dondoc.indicators.models import TargetActual
+from dondoc.plans.models import Milestone, Plan, ReportPeriod, Target, Task, TaskAgency
 from dondoc.reports.compose import BUCKET_LABELS
 from dondoc.reports.models import NARRATIVE_FIELDS, Report
 from dondoc.tracking.models import Evidence, ProgressUpdate
@@ -223,3 +225,27 @@ class ReportSerializer(serializers.ModelSerializer):
 class ReportDetailSerializer(ReportSerializer):
     figures = FiguresSerializer(source="snapshot", read_only=True, allow_null=True,
                                 help_text="Số liệu tại thời điểm gửi, kèm từng nhiệm vụ theo lĩnh vực.")
+
+
+class TargetActualSerializer(serializers.ModelSerializer):
+    period_name = serializers.CharField(source="period.name", read_only=True)
+    achievement = serializers.SerializerMethodField(help_text="met (đạt), not_met (chưa đạt)")
+
+    class Meta:
+        model = TargetActual
+        fields = ["period", "period_name", "agency", "value", "basis", "source", "achievement", "updated_at"]
+
+    def get_achievement(self, actual: TargetActual) -> str:
+        target = actual.target
+        return achievement(target.comparator, float(target.value) if target.value is not None else None,
+                           float(actual.value))
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    actuals = TargetActualSerializer(many=True, read_only=True,
+                                     help_text="Số liệu thực hiện theo kỳ; agency rỗng: toàn phạm vi chỉ tiêu.")
+
+    class Meta:
+        model = Target
+        fields = ["id", "plan", "text", "comparator", "value", "unit", "metric", "level", "agencies", "period",
+                  "actuals"]

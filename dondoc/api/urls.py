@@ -21,6 +21,7 @@ router.register("milestones", views.MilestoneViewSet, basename="api_milestone")
 router.register("progress-updates", views.ProgressUpdateViewSet, basename="api_update")
 router.register("agencies", views.AgencyViewSet, basename="api_agency")
 router.register("reports", views.ReportViewSet, basename="api_report")
+router.register("targets", views.TargetViewSet, basename="api_target")
 
 for pattern in router.urls:
     login_not_required(pattern.callback)

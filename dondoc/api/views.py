@@ -28,6 +28,7 @@ from .serializers import (
     ProgressUpdateSerializer,
     ReportDetailSerializer,
     ReportSerializer,
+    TargetSerializer,
     TaskSerializer,
 )
 
@@ -182,3 +183,22 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.reports(r.user, period=_int(r, "period"), plan=_int(r, "plan"), agency=_int(r, "agency"),
                                  year=_int(r, "year"), scope=_scope(r),
                                  submitted_since=_since(r, "submitted_since"))
+
+
+METRIC = OpenApiParameter("metric", OpenApiTypes.STR,
+                          description="Mã chỉ số một cửa gắn với chỉ tiêu (on_time_rate …).")
+
+
+@extend_schema_view(list=extend_schema(summary="Chỉ tiêu và số liệu thực hiện", parameters=[PLAN, YEAR, METRIC]),
+                    retrieve=extend_schema(summary="Một chỉ tiêu"))
+class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    """The plans' targets with their actuals per report period (scope-wide and per agency)."""
+
+    serializer_class = TargetSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if self.action != "list":
+            return selectors.targets(self.request.user)
+        r = self.request
+        return selectors.targets(r.user, plan=_int(r, "plan"), year=_int(r, "year"),
+                                 metric=r.query_params.get("metric", ""))

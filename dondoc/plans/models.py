@@ -213,11 +213,28 @@ class Target(models.Model):
     unit = models.CharField("đơn vị", max_length=50, blank=True)
     comparator = models.CharField("so sánh", max_length=2, choices=Comparator.choices, default=Comparator.AT_LEAST)
     order = models.PositiveIntegerField(default=0)
+    # What the target is measured by: one of indicators.metrics' bindable codes, guessed from the text on
+    # import (metric_by_officer false) or chosen by an officer; blank: actuals are entered by hand.
+    metric = models.CharField("chỉ số đo", max_length=40, blank=True)
+    metric_by_officer = models.BooleanField("cán bộ đã chọn chỉ số", default=False)
+    level = models.CharField("áp dụng cho cấp", max_length=20, blank=True,
+                             help_text="Để trống: mọi cấp. Ví dụ chỉ tiêu số hóa kết quả 30% cấp tỉnh, 20% cấp huyện.")
+    agencies = models.ManyToManyField("agencies.Agency", verbose_name="giao cho cơ quan", blank=True,
+                                      related_name="targets")
+    period = models.ForeignKey("ReportPeriod", verbose_name="kỳ đánh giá", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               help_text="Để trống: theo dõi ở mọi kỳ báo cáo của kế hoạch.")
+    added_by_hand = models.BooleanField("thêm thủ công", default=False)
+    search_key = models.CharField(max_length=900, blank=True, editable=False)
 
     class Meta:
         ordering = ["plan", "order"]
         verbose_name = "chỉ tiêu"
         verbose_name_plural = "chỉ tiêu"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_key = key(self.text)[:900]
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.text[:100]

@@ -14,6 +14,8 @@ from rapidfuzz import fuzz
 from dondoc.agencies.models import Agency
 from dondoc.audit.services import record
 from dondoc.importer.text import key
+from dondoc.indicators.metrics import guess_level as guess_target_level
+from dondoc.indicators.metrics import guess_metric
 
 from .models import Milestone, Plan, ReportPeriod, Section, Target, Task, TaskAgency
 
@@ -60,11 +62,7 @@ def store_plan(data: dict[str, Any], *, resolve: Callable[[str], Agency], owner:
         plan.file_hash = file_hash
     plan.save()
 
-    plan.targets.all().delete()
-    Target.objects.bulk_create([
-        Target(plan=plan, text=t["text"], value=Decimal(str(t["value"])) if t.get("value") is not None else None,
-               unit=t.get("unit") or "", comparator=t.get("comparator") or ">=", order=i)
-        for i, t in enumerate(data.get("targets") or [])])
+    _store_targets(plan, data.get("targets") or [])
     _store_periods(plan, data.get("report_periods") or [])
 
     sections: dict[tuple[str, str], Section] = {}
@@ -87,6 +85,33 @@ def store_plan(data: dict[str, Any], *, resolve: Callable[[str], Agency], owner:
     record(actor, "plan.update" if replaces is not None else "plan.create", plan,
            summary=str(plan), changes={"tasks": len(kept), "source": source_name})
     return plan
+
+
+def _store_targets(plan: Plan, rows: list[dict[str, Any]]) -> None:
+    """Targets as the document states them. A re-import keeps a target it states again (with its binding,
+    assignment and actuals), drops the ones it no longer states unless an officer entered actuals for them,
+    and never touches targets added by hand."""
+    existing: dict[tuple[str, str, str, str], list[Target]] = {}
+    for t in plan.targets.filter(added_by_hand=False):
+        existing.setdefault(_target_key(t.text, t.value, t.unit, t.comparator), []).append(t)
+    for order, row in enumerate(rows):
+        value = Decimal(str(row["value"])) if row.get("value") is not None else None
+        unit, comparator = row.get("unit") or "", row.get("comparator") or ">="
+        same = existing.get(_target_key(row["text"], value, unit, comparator))
+        target = same.pop(0) if same else Target(plan=plan, text=row["text"], value=value, unit=unit,
+                                                   comparator=comparator)
+        target.order = order
+        if not target.metric_by_officer:
+            target.metric = guess_metric(target.text) or ""
+            target.level = guess_target_level(target.text, float(value) if value is not None else None)
+        target.save()
+    for stale in (t for ts in existing.values() for t in ts):
+        if not stale.actuals.filter(source="manual").exists():
+            stale.delete()
+
+
+def _target_key(text: str, value: Decimal | None, unit: str, comparator: str) -> tuple[str, str, str, str]:
+    return (key(text), "" if value is None else f"{value.normalize():f}", unit, comparator)
 
 
 def _store_periods(plan: Plan, periods: list[dict[str, Any]]) -> None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from dondoc.accounts import policy
 from dondoc.agencies.models import Agency, Level
 from dondoc.importer.normalise.area import AREA_NAMES
+from dondoc.indicators.selectors import target_rows
 from dondoc.web.params import int_or_none
 
 from . import imports, selectors, services
@@ -49,7 +50,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan, "sections": sections.items(), "task_count": len(tasks),
         "leads": selectors.leads_summary(plan), "timeline": selectors.timeline(plan),
-        "targets": plan.targets.all(), "periods": plan.report_periods.all(), "children": plan.children.all(),
+        "targets": target_rows(plan.targets.all()), "can_edit_targets": policy.can_edit_targets(request.user),
+        "periods": plan.report_periods.all(), "children": plan.children.all(),
         "can_edit": policy.can_edit_plan(request.user, plan),
         "cascade_form": CascadeForm() if policy.is_manager(request.user) else None,
         "can_cascade_own": request.user.agency_id is not None and policy.can_cascade(request.user, request.user.agency)

@@ -327,14 +327,34 @@ def compose(period: ReportPeriod, agency_id: int | None = None, *, today: date |
         scope="agency" if agency_id is not None else "province", agency_id=agency_id, agency_name=agency_name,
         period_name=period.name, data_from=_iso(period.data_from), data_to=_iso(period.data_to),
         submit_by=_iso(period.submit_by), as_of=as_of.isoformat(), plans=plans, totals=totals, areas=areas,
-        targets=[TargetLine(text=t.text, value=None if t.value is None else f"{t.value.normalize():f}", unit=t.unit,
-                            comparator=t.comparator)
-                 for t in Target.objects.filter(plan_id=period.plan_id).order_by("order")],
+        targets=target_lines(period, agency_id),
         documents=list(dict.fromkeys(documents)), upcoming=upcoming[:50],
         composed_at=timezone.now().isoformat(timespec="seconds"))
     if agency_id is None:
         data.agencies = agency_lines(per_agency, agency_names, reports, period)
     return data
+
+
+def target_lines(period: ReportPeriod, agency_id: int | None) -> list[TargetLine]:
+    """The plan's targets with what each reached in the period: the agency's own figure in an agency's report,
+    the target's scope-wide figure in the province's (measured from dossier data or entered by hand)."""
+    from dondoc.indicators.metrics import ACHIEVEMENT_LABELS, achievement
+    from dondoc.indicators.models import TargetActual
+
+    targets = list(Target.objects.filter(plan_id=period.plan_id).order_by("order"))
+    actuals = {a.target_id: a.value for a in TargetActual.objects.filter(target__in=targets, period=period,
+                                                                         agency_id=agency_id)}
+    lines = []
+    for t in targets:
+        actual = actuals.get(t.pk)
+        shown = None
+        if actual is not None:
+            state = achievement(t.comparator, float(t.value) if t.value is not None else None, float(actual))
+            number = f"{actual:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+            shown = f"{number}{'' if t.unit == '%' else ' '}{t.unit} ({ACHIEVEMENT_LABELS[state].lower()})"
+        lines.append(TargetLine(text=t.text, value=None if t.value is None else f"{t.value.normalize():f}",
+                                unit=t.unit, comparator=t.comparator, actual=shown))
+    return lines
 
 
 def _iso(day: date | None) -> str | None:

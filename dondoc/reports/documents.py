@@ -123,6 +123,11 @@ def render_docx(report: Report, data: ReportData) -> bytes:
     nd30.para(document, TABLE_CAPTION, 13, bold=True, before=6, after=6)
     _area_table(document, data.areas, data.totals)
     nd30.para(document, "", 14)
+    measured = [t for t in data.targets if t.actual]
+    if measured:  # the plan's targets with what they reached in the period (dossier data or entered by hand)
+        nd30.para(document, "Kết quả thực hiện các chỉ tiêu:", 14, bold=True, align=nd30.JUSTIFY,
+                  indent=nd30.BODY_INDENT)
+        nd30.body_text(document, "\n".join(f"- {t.text}: {t.actual}." for t in measured))
     section("III. ĐÁNH GIÁ CHUNG")
     for label, text in (("1. Ưu điểm", report.strengths), ("2. Tồn tại, hạn chế", report.shortcomings),
                         ("3. Nguyên nhân", report.causes)):

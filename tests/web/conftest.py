@@ -22,6 +22,7 @@ PASSWORD = "mat-khau-thu-nghiem"
 def _fast_settings(settings: Any, tmp_path: Path) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.DONDOC_DOSSIER_DIR = tmp_path / "dossiers"
 
 
 def docx_lines(content: bytes) -> tuple[Any, list[str]]:

@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -26,8 +27,9 @@ from openpyxl import load_workbook
 
 from dondoc.agencies import services as agency_services
 from dondoc.agencies.models import Agency, AgencyAlias
+from dondoc.indicators.models import CounterStaffing, DossierImport, ServiceIndexInput, TargetActual
 from dondoc.plans.imports import start_import
-from dondoc.plans.models import ImportDraft, Milestone, Plan, Status, Task
+from dondoc.plans.models import ImportDraft, Milestone, Plan, Status, Target, Task
 from dondoc.plans.services import store_plan
 from dondoc.reports import services as report_services
 from dondoc.reports.models import Letterhead, Report
@@ -331,6 +333,73 @@ def _periods_form(w: World) -> dict[str, Any]:
             "ky-0-data_to": "2025-03-14", "ky-0-submit_by": "2025-03-10"}
 
 
+def _target(w: World) -> dict[str, Any]:
+    """The province plan's target "đúng hạn ≥ 98%"."""
+    return {"pk": w.plan.targets.get().pk}
+
+
+EXPORT_HEADERS = "Mã hồ sơ,Cơ quan tiếp nhận,Kênh tiếp nhận,Ngày tiếp nhận,Ngày hẹn trả,Ngày hoàn thành,Trạng thái"
+
+
+def _export(name: str = "ho-so.csv", headers: str = EXPORT_HEADERS) -> SimpleUploadedFile:
+    """A one-row one-stop-shop export; with other headers its source needs a column mapping."""
+    body = f"{headers}\nHS1,Sở Tư pháp,Trực tiếp,05/01/2025,10/01/2025,09/01/2025,Đã giải quyết\n"
+    return SimpleUploadedFile(name, body.encode("utf-8"), content_type="text/csv")
+
+
+def _dossier_import(w: World, headers: str = EXPORT_HEADERS) -> DossierImport:
+    from dondoc.indicators import services as indicator_services
+
+    source = indicator_services.create_source("Hệ thống một cửa", actor=w.users["admin"])
+    with w._capture(execute=True):
+        imp = indicator_services.start_import(w.users["standing"], _export(headers=headers), source=source)
+    imp.refresh_from_db()
+    return imp
+
+
+def _done_import(w: World) -> dict[str, Any]:
+    imp = _dossier_import(w)
+    assert imp.state == DossierImport.State.DONE, imp.message
+    return {"pk": imp.pk}
+
+
+def _rejected_import(w: World) -> dict[str, Any]:
+    """An import refused for a bad row, so it has a list of bad rows to download."""
+    from dondoc.indicators import services as indicator_services
+
+    source = indicator_services.create_source("Hệ thống một cửa", actor=w.users["admin"])
+    body = f"{EXPORT_HEADERS}\nHS1,Sở Không Có,Trực tiếp,05/01/2025,10/01/2025,09/01/2025,Đã giải quyết\n"
+    with w._capture(execute=True):
+        imp = indicator_services.start_import(w.users["standing"], SimpleUploadedFile("x.csv", body.encode()),
+                                              source=source)
+    imp.refresh_from_db()
+    assert imp.state == DossierImport.State.REJECTED
+    return {"pk": imp.pk}
+
+
+def _mapping_import(w: World) -> dict[str, Any]:
+    imp = _dossier_import(w, headers="Số biên nhận,Nơi nhận,Kênh nộp,Nhận lúc,Hẹn lúc,Xong lúc,Tình trạng")
+    assert imp.state == DossierImport.State.MAPPING
+    return {"pk": imp.pk}
+
+
+def _mapping_form(w: World) -> dict[str, Any]:
+    return {"code": "Số biên nhận", "agency": "Nơi nhận", "channel": "Kênh nộp", "received_at": "Nhận lúc",
+            "due_at": "Hẹn lúc", "finished_at": "Xong lúc", "status": "Tình trạng"}
+
+
+def _target_form(w: World) -> dict[str, Any]:
+    return {"text": "Tỷ lệ hồ sơ trực tuyến đạt 60%", "comparator": ">=", "value": "60", "unit": "%",
+            "metric": "online_rate", "level": "", "period": ""}
+
+
+def _index_input(w: World) -> dict[str, Any]:
+    from dondoc.indicators.service_index import MANUAL_INPUTS
+
+    assert w.plan.report_periods.exists()  # the page's period: the plan's Quý I/2025
+    return {"co_quan": w.agencies["justice"].pk, next(iter(MANUAL_INPUTS)): "80"}
+
+
 EXPECTATIONS: dict[str, list[Case]] = {
     # accounts
     "login": [Case("GET", expect(200, 200, 200, 200, 200, 200, anonymous=200))],
@@ -554,6 +623,57 @@ EXPECTATIONS: dict[str, list[Case]] = {
              data=lambda w: {"place": "Hòa Bình Xanh", "signer_name": "Trần Thị B"},
              effect=lambda w: Letterhead.objects.filter(signer_name="Trần Thị B").exists()),
     ],
+    # targets: everyone reads them; the standing agency edits, binds and assigns them; an agency's officers enter
+    # their own agency's actuals by hand; one-stop-shop data is imported by the standing agency
+    "targets_home": [Case("GET", everyone()),
+                     Case("GET", everyone(), data=lambda w: {"q": "dung han", "chi_so": "bound"})],
+    "target_detail": [Case("GET", everyone(), kwargs=_target)],
+    "target_edit": [
+        Case("GET", managers(200), kwargs=_target),
+        Case("POST", managers(302), kwargs=_target, data=_target_form,
+             effect=lambda w: Target.objects.filter(metric="online_rate", metric_by_officer=True).exists()),
+    ],
+    "target_add": [
+        Case("GET", managers(200), kwargs=lambda w: {"plan_pk": w.plan.pk}),
+        Case("POST", managers(302), kwargs=lambda w: {"plan_pk": w.plan.pk}, data=_target_form,
+             effect=lambda w: w.plan.targets.filter(added_by_hand=True).exists()),
+    ],
+    "target_delete": [
+        Case("GET", POST_ONLY, kwargs=_target),
+        Case("POST", managers(302), kwargs=_target, effect=lambda w: not w.plan.targets.exists()),
+    ],
+    "target_actual": [
+        Case("GET", POST_ONLY, kwargs=_target),
+        Case("POST", justice_officers(302), kwargs=_target,
+             data=lambda w: {"period": w.plan.report_periods.get(name="Quý I/2025").pk,
+                             "agency": w.agencies["justice"].pk, "value": "97.5"},
+             effect=lambda w: TargetActual.objects.filter(value=Decimal("97.5")).exists()),
+    ],
+    "dossiers_home": [
+        Case("GET", managers(200)),
+        Case("POST", managers(302), data=lambda w: {"new_source": "Hệ thống một cửa", "file": _export()},
+             effect=lambda w: DossierImport.objects.exists()),
+    ],
+    "dossier_import_detail": [Case("GET", managers(200), kwargs=_done_import)],
+    "dossier_import_status": [Case("GET", managers(200), kwargs=_done_import)],
+    "dossier_import_mapping": [
+        Case("GET", managers(200), kwargs=_mapping_import),
+        Case("POST", managers(302), kwargs=_mapping_import, data=_mapping_form,
+             effect=lambda w: DossierImport.objects.filter(state=DossierImport.State.QUEUED).exists()
+             or DossierImport.objects.filter(state=DossierImport.State.DONE).exists()),
+    ],
+    "dossier_import_errors": [Case("GET", managers(200), kwargs=_rejected_import)],
+    "dossier_staffing": [
+        Case("GET", managers(200)),
+        Case("POST", managers(302), data=lambda w: {"agency": w.agencies["justice"].pk, "year": 2025, "officers": 4},
+             effect=lambda w: CounterStaffing.objects.filter(officers=4).exists()),
+    ],
+    "indicators": [Case("GET", everyone()), Case("GET", everyone(), data=lambda w: {"theo": "level"})],
+    "service_index": [
+        Case("GET", everyone(), data=lambda w: w.plan and {}),  # the plan brings a report period
+        Case("POST", expect(302, 302, 302, 302, 403, 403), data=_index_input,
+             effect=lambda w: ServiceIndexInput.objects.filter(agency=w.agencies["justice"]).exists()),
+    ],
     # the read-only API: the schema is public; records follow policy.visible_task_filter / visible_plan_filter
     "api_schema": [Case("GET", expect(200, 200, 200, 200, 200, 200, anonymous=200))],
     "api_plan-list": [Case("GET", api_everyone()), Case("GET", api_everyone(), data=lambda w: {"year": w.plan.year})],
@@ -572,6 +692,9 @@ EXPECTATIONS: dict[str, list[Case]] = {
     "api_report-list": [Case("GET", api_everyone()),
                         Case("GET", api_everyone(), data=lambda w: _sent_report(w) and {"scope": "agency"})],
     "api_report-detail": [Case("GET", api_justice(), kwargs=_sent_report)],
+    # targets follow their plan (policy.visible_plan_filter)
+    "api_target-list": [Case("GET", api_everyone()), Case("GET", api_everyone(), data=lambda w: {"plan": w.plan.pk})],
+    "api_target-detail": [Case("GET", api_justice(), kwargs=_target)],
 }
 
 # Names that are not the project's own views.

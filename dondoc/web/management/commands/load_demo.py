@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dondoc.accounts.models import Role, User
 from dondoc.agencies import services as agencies
 from dondoc.importer import PlanImportError
+from dondoc.indicators.demo import seed_dossiers
 from dondoc.plans.imports import import_document
 from dondoc.reports.demo import seed_reports
 from dondoc.tracking.demo import spread_progress, summary
@@ -58,6 +59,10 @@ class Command(BaseCommand):
                           f"{numbers['extensions']} lần gia hạn ({', '.join(f'{k}: {v}' for k, v in fates.items())})")
         drafts = seed_reports(plans, manager=admin, focal=User.objects.get(username="daumoi"))
         self.stdout.write(f"Báo cáo định kỳ mẫu: {drafts} dự thảo của Sở Tư pháp (kỳ đầu tiên của mỗi kế hoạch).")
+        imported = seed_dossiers(actor=admin)
+        if imported is not None:
+            self.stdout.write(f"Dữ liệu hồ sơ một cửa mẫu: {imported.total:,} hồ sơ ({imported.get_state_display()}"
+                              f"{': ' + imported.message if imported.message else ''}).".replace(",", "."))
 
     def _account(self, username: str, role: str, agency: Any, full_name: str) -> User:
         user, _ = User.objects.get_or_create(username=username)

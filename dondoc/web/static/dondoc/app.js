@@ -102,6 +102,46 @@ function agencyPicker(input) {
   input.addEventListener("change", () => { hidden.value = known.get(input.value) || ""; });
 }
 
+// A target's trend: its actual per period against the goal line (Chart.js, served by dondoc itself).
+function trendChart(canvas) {
+  const data = JSON.parse(document.getElementById("trend-data").textContent);
+  if (typeof Chart === "undefined") return;  // the table below the chart carries the same figures
+  const unit = data.unit ? " " + data.unit : "";
+  canvas.chart = new Chart(canvas, {
+    type: "line",
+    data: {
+      labels: data.labels,
+      datasets: [
+        {label: "Đạt được" + unit, data: data.actual, borderColor: "#0b5cad", backgroundColor: "#0b5cad",
+         spanGaps: true, tension: 0.2},
+        {label: "Mục tiêu (" + data.comparator + ")" + unit, data: data.goal, borderColor: "#a3161a",
+         borderDash: [6, 4], pointRadius: 0},
+      ],
+    },
+    options: {animation: false, responsive: true, maintainAspectRatio: false,
+              plugins: {legend: {position: "bottom"}}, scales: {y: {beginAtZero: false}}},
+  });
+  canvas.dataset.ready = "1";
+}
+
+// "Tải ảnh PNG" next to a chart: the chart as drawn, on a white background.
+function chartPngButton(button) {
+  button.addEventListener("click", () => {
+    const canvas = document.getElementById(button.dataset.chart);
+    if (!canvas || !canvas.chart) return;
+    const link = document.createElement("a");
+    link.href = canvas.chart.toBase64Image("image/png", 1);
+    link.download = button.dataset.filename || "bieu-do.png";
+    link.click();
+  });
+}
+
+window.addEventListener("load", () => {
+  const trend = document.getElementById("trend-chart");
+  if (trend) trendChart(trend);
+  document.querySelectorAll("button.chart-png").forEach(chartPngButton);
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   const progress = document.getElementById("import-progress");
   if (progress) watchImport(progress);
