@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dondoc.agencies.models import Agency
+from dondoc.agencies.naming import guess_level
 from dondoc.audit.services import record
 from dondoc.plans.models import ReportPeriod, Target
 
@@ -41,8 +42,13 @@ def dossier_store() -> DossierStore:
     return DossierStore(Path(settings.DONDOC_DOSSIER_DIR))
 
 
+def level_code(agency: Agency) -> str | None:
+    """The agency's level in the directory, or what its name says when the directory has none."""
+    return agency.level.code if agency.level_id else guess_level(agency.name)
+
+
 def export_level(agency: Agency) -> str | None:
-    code = agency.level.code if agency.level_id else None
+    code = level_code(agency)
     if code in _EXPORT_LEVEL:
         return _EXPORT_LEVEL[code]
     parent = agency.parent
@@ -239,7 +245,7 @@ def scope_of(target: Target) -> list[int] | None:
                 ids.add(agency.pk)
         return sorted(ids)
     owner = target.plan.owner
-    if owner is None or (owner.level_id and owner.level.code in {"province", "central"}):
+    if owner is None or level_code(owner) in {"province", "central"}:
         return None
     return sorted(_descendants([owner.pk]))
 

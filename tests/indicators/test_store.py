@@ -13,7 +13,7 @@ import pytest
 
 from dondoc.indicators.dossiers import store as store_mod
 from dondoc.indicators.dossiers.compute import Window, compute
-from dondoc.indicators.dossiers.store import COLUMNS, DossierStore, MergeResult
+from dondoc.indicators.dossiers.store import COLUMNS, DERIVED, DossierStore, MergeResult
 
 MARCH = Window("M", date(2025, 3, 1), date(2025, 3, 31))
 
@@ -34,9 +34,27 @@ def frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
 
 
 def stored(s: DossierStore) -> pl.DataFrame:
+    """The stored dossiers as merged (without the columns the store derives for the indicator queries)."""
     path = s.current_path()
     assert path is not None
-    return pl.read_parquet(path)
+    return pl.read_parquet(path).select(list(COLUMNS))
+
+
+def test_store_derives_days_and_codes_once(root):
+    s = DossierStore(root)
+    online = {**dossier("A", status="finished", received=datetime(2025, 3, 1, 8, 0),
+                        finished=datetime(2025, 3, 2, 20, 0)),
+              "channel": "online", "online_kind": "full", "due_at": datetime(2025, 3, 5)}
+    s.merge(frame([online, {**dossier("B", status="withdrawn"), "channel": "postal"}]))
+    got = pl.read_parquet(s.current_path()).sort("code")
+    assert got.columns == [*COLUMNS, *DERIVED]
+    a, b = got.rows(named=True)
+    assert (a["received_day"], a["due_day"], a["finished_day"]) == (date(2025, 3, 1), date(2025, 3, 5),
+                                                                     date(2025, 3, 2))
+    assert a["processing_days"] == pytest.approx(1.5)
+    assert (a["status_code"], a["channel_code"], a["full_online"]) == (1, 1, True)
+    assert (b["status_code"], b["channel_code"], b["full_online"]) == (3, 2, False)
+    assert b["finished_day"] is None and b["processing_days"] is None
 
 
 def by_code(s: DossierStore) -> dict[str, dict[str, Any]]:
@@ -45,6 +63,11 @@ def by_code(s: DossierStore) -> dict[str, dict[str, Any]]:
 
 def files(root: Path) -> set[str]:
     return {p.name for p in root.iterdir()}
+
+
+def gen(path: Path) -> set[str]:
+    """A generation's files: its dossiers and the daily sums and finished-by-day files derived from them."""
+    return {path.name.replace("dossiers-", prefix, 1) for prefix in ("dossiers-", "aggregates-", "finished-")}
 
 
 def generations(root: Path) -> set[str]:
@@ -86,7 +109,7 @@ def test_merge_into_empty_store(root):
     assert got.schema == pl.Schema(COLUMNS)  # the stored types are exactly the declared ones
     assert got["code"].to_list() == ["B", "A", "C"]  # sorted by receipt
     assert got.sort("code").equals(frame(rows).sort("code"))  # every value kept
-    assert files(root) == {"CURRENT", ".lock", path.name}  # no batch, no pointer temp left
+    assert files(root) == {"CURRENT", ".lock", *gen(path)}  # no batch, no pointer temp left
 
 
 def test_merge_casts_to_the_stored_types(root):
@@ -185,7 +208,7 @@ def test_pointer_switches_and_keeps_only_the_previous_generation(root):
     assert generations(root) == {g2.name, g3.name}  # the one before the previous is gone
     assert not g1.exists()
     assert sorted(stored(s)["code"]) == ["A", "B", "C"]
-    assert files(root) == {"CURRENT", ".lock", g2.name, g3.name}  # no pointer temp, no batch left
+    assert files(root) == {"CURRENT", ".lock", *gen(g2), *gen(g3)}  # no pointer temp, no batch left
 
 
 def test_version_changes_on_every_merge(root):
@@ -247,7 +270,7 @@ def test_orphans_of_a_killed_merge_do_not_affect_reads_and_go_at_the_next_merge(
     assert (record["received"], record["open"]) == (3, 3)  # neither X nor the broken file is read
     s.merge(frame([dossier("D")]))
     g3 = s.current_path()
-    assert files(root) == {"CURRENT", ".lock", g2.name, g3.name}  # both orphans and g1 cleaned
+    assert files(root) == {"CURRENT", ".lock", *gen(g2), *gen(g3)}  # both orphans and g1 cleaned
     assert not g1.exists()
     assert sorted(stored(s)["code"]) == ["A", "B", "C", "D"]
 

@@ -176,6 +176,8 @@ def test_compiled_catalogue_matches_the_po() -> None:
         msgid = entry.strings["msgid"]
         if not msgid:
             continue
+        if "msgctxt" in entry.strings:  # gettext keys a message with a context as "context\x04msgid"
+            msgid = f"{entry.strings['msgctxt']}\x04{msgid}"
         if "msgid_plural" in entry.strings:
             expected.update({(msgid, int(k[7:-1])): v for k, v in entry.strings.items() if k.startswith("msgstr[")})
         else:

@@ -303,3 +303,18 @@ def test_api_lists_targets_with_their_actuals(client: Client, users: dict[str, A
     assert target["metric"] == "on_time_rate"
     scope = [a for a in target["actuals"] if a["agency"] is None and a["period_name"] == "Quý I/2025"]
     assert scope == [{**scope[0], "value": "100.0000", "basis": 1, "source": "computed", "achievement": "met"}]
+
+
+def test_an_export_that_breaks_while_reading_fails_cleanly(client: Client, users: dict[str, Any], plan: Plan,
+                                                            django_capture_on_commit_callbacks: Any) -> None:
+    client.force_login(users["standing"])
+    good = row("HS1", "Sở Tư pháp", "05/01/2025", "10/01/2025", "09/01/2025")
+    ragged = [*row("HS2", "Sở Tư pháp", "05/01/2025", "10/01/2025", "09/01/2025"), "cột thừa", "nữa"]
+    upload(client, django_capture_on_commit_callbacks, csv_upload([good, ragged]))
+    imp = DossierImport.objects.get()
+    assert imp.state == DossierImport.State.FAILED and "Dòng 3" in imp.message
+    assert services.dossier_store().count() == 0
+    page = client.get(reverse("dossier_import_detail", args=[imp.pk])).content.decode()
+    assert "Dòng 3" in page
+    status = client.get(reverse("dossier_import_status", args=[imp.pk])).json()
+    assert status == {"status": "failed", "progress": 100, "stage": "lỗi"}

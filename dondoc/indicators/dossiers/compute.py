@@ -1,15 +1,17 @@
-"""The one-stop-shop indicators of ``metrics.py`` as one DuckDB query over the dossier store.
+"""The one-stop-shop indicators of ``metrics.py`` from the store's daily sums, in two small DuckDB queries.
 
-One scan per window computes every count with ``FILTER`` clauses, so all indicators for all agencies
-cost about what a single ``count(*)`` does. Dates are compared as days: a dossier finished on its due
-date is on time, and "open at the window's end" means not finished by the end of the last day.
+Every count is a sum of the store's per-agency daily aggregates over the window (or up to its last day, for
+what is open at its end: see ``store.AGGREGATES_SQL``); only the median processing time reads dossiers, from
+the finished-by-day file, and only the window's row groups of it. Dates are compared as days: a dossier
+finished on its due date is on time, and "open at the window's end" means not finished by the end of its
+last day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -18,27 +20,36 @@ from .store import DossierStore, _sql_path
 
 GROUPINGS = {"agency": "agency_id", "level": "level", "all": None}
 
-# Counts: name → condition over one dossier (S, E: the window's first and last day).
-_COUNTS: dict[str, str] = {
-    "received": "rd BETWEEN $S AND $E",
-    "finished": "fin",
-    "judged": "fin AND dd IS NOT NULL",
-    "early": "fin AND fd < dd",
-    "on_time": "fin AND fd = dd",
-    "late": "fin AND fd > dd",
-    "open": "open_at_end",
-    "open_overdue": "open_at_end AND dd <= $E",
-    "apology": "apology AND ((fin AND fd > dd) OR (open_at_end AND dd <= $E))",
-    "online": "rd BETWEEN $S AND $E AND channel = 'online'",
-    "full_online": "rd BETWEEN $S AND $E AND channel = 'online' AND online_kind = 'full'",
-    "postal": "rd BETWEEN $S AND $E AND channel = 'postal'",
-    "dossier_digitised": "rd BETWEEN $S AND $E AND dossier_digitised",
-    "result_digitised": "fin AND result_digitised",
-    "rated": "fin AND rating IS NOT NULL",
-    "satisfied": "fin AND rating >= 4",
-    "rejected": "rd BETWEEN $S AND $E AND status = 'rejected'",
-    "withdrawn": "rd BETWEEN $S AND $E AND status = 'withdrawn'",
+# Counts: name → its sum over the daily aggregates (kind 0 received day, 1 finished day, 2 due day of the
+# active ones, 3 later of finished and due day; "in" the window S..E, or "to" its end E).
+_SUMS: dict[str, str] = {
+    "received": "sum(n) FILTER (WHERE kind = 0 AND day >= $S)",
+    "online": "sum(online) FILTER (WHERE kind = 0 AND day >= $S)",
+    "full_online": "sum(full_online) FILTER (WHERE kind = 0 AND day >= $S)",
+    "postal": "sum(postal) FILTER (WHERE kind = 0 AND day >= $S)",
+    "dossier_digitised": "sum(dossier_digitised) FILTER (WHERE kind = 0 AND day >= $S)",
+    "rejected": "sum(rejected) FILTER (WHERE kind = 0 AND day >= $S)",
+    "withdrawn": "sum(withdrawn) FILTER (WHERE kind = 0 AND day >= $S)",
+    "finished": "sum(n) FILTER (WHERE kind = 1 AND day >= $S)",
+    "judged": "sum(judged) FILTER (WHERE kind = 1 AND day >= $S)",
+    "early": "sum(early) FILTER (WHERE kind = 1 AND day >= $S)",
+    "on_time": "sum(on_time) FILTER (WHERE kind = 1 AND day >= $S)",
+    "late": "sum(late) FILTER (WHERE kind = 1 AND day >= $S)",
+    "result_digitised": "sum(result_digitised) FILTER (WHERE kind = 1 AND day >= $S)",
+    "rated": "sum(rated) FILTER (WHERE kind = 1 AND day >= $S)",
+    "satisfied": "sum(satisfied) FILTER (WHERE kind = 1 AND day >= $S)",
+    "late_apology": "sum(apology) FILTER (WHERE kind = 1 AND day >= $S)",
+    "days": "sum(days) FILTER (WHERE kind = 1 AND day >= $S)",
+    "active_to_end": "sum(active) FILTER (WHERE kind = 0)",
+    "finished_to_end": "sum(n) FILTER (WHERE kind = 1)",
+    "due_to_end": "sum(n) FILTER (WHERE kind = 2)",
+    "due_apology_to_end": "sum(apology) FILTER (WHERE kind = 2)",
+    "closed_due_to_end": "sum(n) FILTER (WHERE kind = 3)",
+    "closed_due_apology_to_end": "sum(apology) FILTER (WHERE kind = 3)",
 }
+_COUNTS = ("received", "finished", "judged", "early", "on_time", "late", "open", "open_overdue", "apology", "online",
+           "full_online", "postal", "dossier_digitised", "result_digitised", "rated", "satisfied", "rejected",
+           "withdrawn")
 # Rates: name → (numerator, denominator) over the counts above, in percent.
 _RATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "on_time_rate": (("early", "on_time"), ("judged",)),
@@ -63,26 +74,18 @@ class Window:
         return (self.end - self.start).days + 1
 
 
-def _query(path: str, key: str | None, filters: list[str]) -> str:
-    counts = ",\n  ".join(f"count(*) FILTER (WHERE {cond}) AS {name}" for name, cond in _COUNTS.items())
-    where = " AND ".join(["received_at < $E_NEXT", *filters])
-    group_select = f"{key} AS grp, " if key else "NULL AS grp, "
+def _sums_query(path: str, key: str | None, filters: list[str]) -> str:
+    sums = ",\n  ".join(f"{expr} AS {name}" for name, expr in _SUMS.items())
+    where = " AND ".join(["day <= $E", *filters])
     group_by = f"GROUP BY {key}" if key else ""
-    return f"""
-WITH d AS (
-  SELECT *, received_at::DATE AS rd, due_at::DATE AS dd, finished_at::DATE AS fd,
-         status = 'finished' AND finished_at::DATE BETWEEN $S AND $E AS fin,
-         status NOT IN ('rejected', 'withdrawn')
-           AND (status <> 'finished' OR finished_at IS NULL OR finished_at::DATE > $E) AS open_at_end
-  FROM read_parquet('{path}')
-  WHERE {where}
-)
-SELECT {group_select}
-  {counts},
-  avg(date_diff('second', received_at, finished_at) / 86400.0) FILTER (WHERE fin) AS avg_processing_days,
-  median(date_diff('second', received_at, finished_at) / 86400.0) FILTER (WHERE fin) AS median_processing_days
-FROM d {group_by}
-"""
+    return f"SELECT {key or 'NULL'} AS grp,\n  {sums}\nFROM read_parquet('{path}') WHERE {where} {group_by}"
+
+
+def _median_query(path: str, key: str | None, filters: list[str]) -> str:
+    where = " AND ".join(["finished_day BETWEEN $S AND $E", *filters])
+    group_by = f"GROUP BY {key}" if key else ""
+    return (f"SELECT {key or 'NULL'} AS grp, median(processing_days) AS median_processing_days "
+            f"FROM read_parquet('{path}') WHERE {where} {group_by}")
 
 
 def compute(store: DossierStore, windows: Sequence[Window], *, by: str = "agency",
@@ -92,8 +95,8 @@ def compute(store: DossierStore, windows: Sequence[Window], *, by: str = "agency
     ``agency_ids``/``level`` restrict the dossiers counted; ``officers`` (agency id → counter staff)
     gives dossiers per officer, annualised, for the agencies that declared staff."""
     key = GROUPINGS[by]
-    path = store.current_path()
-    if path is None:
+    sums_path, finished_path = store.aggregates_path(), store.finished_path()
+    if sums_path is None or finished_path is None:
         return []
     filters: list[str] = []
     params: dict[str, Any] = {}
@@ -103,24 +106,38 @@ def compute(store: DossierStore, windows: Sequence[Window], *, by: str = "agency
     if level:
         filters.append("level = $LEVEL")
         params["LEVEL"] = level
-    sql = _query(_sql_path(path), key, filters)
+    sums_sql = _sums_query(_sql_path(sums_path), key, filters)
+    median_sql = _median_query(_sql_path(finished_path), key, filters)
     out: list[dict[str, Any]] = []
     with duckdb.connect() as con:
         for window in windows:
-            params.update(S=window.start, E=window.end, E_NEXT=window.end + timedelta(days=1))
-            cur = con.execute(sql, params)
+            params.update(S=window.start, E=window.end)
+            cur = con.execute(sums_sql, {k: v for k, v in params.items()})
             names = [c[0] for c in cur.description]
-            for values in cur.fetchall():
-                row = dict(zip(names, values, strict=True))
+            sums = [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+            medians = dict(con.execute(median_sql, params).fetchall())
+            for row in sums:
                 grp = row.pop("grp")
                 record: dict[str, Any] = {"window": window.name}
                 if key:
                     record["agency_id" if by == "agency" else by] = grp
-                record.update(row)
+                record.update(_counts(row))
+                record["avg_processing_days"] = row["days"] / record["finished"] if record["finished"] else None
+                record["median_processing_days"] = medians.get(grp)
                 _add_rates(record)
                 _add_per_officer(record, window, by, officers)
                 out.append(record)
     return out
+
+
+def _counts(row: dict[str, Any]) -> dict[str, int]:
+    """The counts of metrics.py from the window's sums; open ones as what was received minus what was closed."""
+    v = {name: int(value or 0) for name, value in row.items() if name != "days"}
+    out = {name: v[name] for name in _COUNTS if name in v}
+    out["open"] = v["active_to_end"] - v["finished_to_end"]
+    out["open_overdue"] = v["due_to_end"] - v["closed_due_to_end"]
+    out["apology"] = v["late_apology"] + v["due_apology_to_end"] - v["closed_due_apology_to_end"]
+    return {name: out[name] for name in _COUNTS}
 
 
 def _add_rates(record: dict[str, Any]) -> None:

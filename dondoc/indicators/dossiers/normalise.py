@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from .reading import LINE, Export, ExportError
+from .reading import LINE, Export, ExportError, char_class
 from .schema import (
     BOOL_WORDS,
     CHANNEL_WORDS,
@@ -24,6 +24,7 @@ from .schema import (
     LEVEL_WORDS,
     ONLINE_KIND_WORDS,
     RATING_WORDS,
+    ROW_COLUMNS,
     STATUS_WORDS,
 )
 
@@ -36,26 +37,7 @@ class AgencyRef:
 
 AgencyLookup = Mapping[str, AgencyRef]  # key: schema.vocab_key(agency name or alias)
 
-# The canonical record: exact dtypes, exact order (the Parquet store and the SQL rely on both).
-ROW_SCHEMA: dict[str, pl.DataType] = {
-    "code": pl.Utf8(),
-    "procedure_code": pl.Utf8(),
-    "procedure_name": pl.Utf8(),
-    "field": pl.Utf8(),
-    "agency_id": pl.Int32(),
-    "level": pl.Utf8(),
-    "channel": pl.Utf8(),
-    "online_kind": pl.Utf8(),
-    "received_at": pl.Datetime("us"),
-    "due_at": pl.Datetime("us"),
-    "finished_at": pl.Datetime("us"),
-    "returned_at": pl.Datetime("us"),
-    "status": pl.Utf8(),
-    "apology": pl.Boolean(),
-    "dossier_digitised": pl.Boolean(),
-    "result_digitised": pl.Boolean(),
-    "rating": pl.Int8(),
-}
+ROW_SCHEMA = ROW_COLUMNS  # the canonical record (schema.py): exact dtypes, exact order
 ERROR_SCHEMA: dict[str, pl.DataType] = {"line": pl.Int64(), "code": pl.Utf8(), "reasons": pl.Utf8()}
 
 _TEXTS = ("code", "procedure_code", "procedure_name", "field")
@@ -142,17 +124,7 @@ def _header(mapping: Mapping[str, str], name: str) -> str | None:
 @cache
 def _combining_pattern() -> str:
     """Regex class of the characters unicodedata.combining() calls combining (what schema.vocab_key drops)."""
-    ranges: list[str] = []
-    start: int | None = None
-    for cp in range(0x110001):
-        if cp < 0x110000 and unicodedata.combining(chr(cp)):
-            if start is None:
-                start = cp
-        elif start is not None:
-            end = cp - 1
-            ranges.append(f"\\x{{{start:x}}}" if start == end else f"\\x{{{start:x}}}-\\x{{{end:x}}}")
-            start = None
-    return "[" + "".join(ranges) + "]"
+    return char_class(lambda cp: unicodedata.combining(chr(cp)) != 0)
 
 
 def vocab_key_expr(expr: pl.Expr) -> pl.Expr:

@@ -573,10 +573,15 @@ def _non_nfc_pattern() -> str:
         ch = chr(cp)
         return cp in second or unicodedata.combining(ch) != 0 or unicodedata.normalize("NFC", ch) != ch
 
+    return char_class(changes)
+
+
+def char_class(test: Callable[[int], bool]) -> str:
+    """A regex character class (Rust regex syntax, as polars takes it) of every code point ``test`` accepts."""
     ranges: list[str] = []
     start: int | None = None
     for cp in range(0x110001):
-        if cp < 0x110000 and changes(cp):
+        if cp < 0x110000 and test(cp):
             if start is None:
                 start = cp
         elif start is not None:

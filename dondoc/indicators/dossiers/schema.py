@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
+
 from dondoc.importer.text import key
 
 
@@ -109,6 +111,28 @@ DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
     "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
 )
+
+
+# The canonical record normalise.py produces and the store keeps: exact dtypes, exact order.
+ROW_COLUMNS: dict[str, pl.DataType] = {
+    "code": pl.Utf8(),
+    "procedure_code": pl.Utf8(),
+    "procedure_name": pl.Utf8(),
+    "field": pl.Utf8(),
+    "agency_id": pl.Int32(),
+    "level": pl.Utf8(),
+    "channel": pl.Utf8(),
+    "online_kind": pl.Utf8(),
+    "received_at": pl.Datetime("us"),
+    "due_at": pl.Datetime("us"),
+    "finished_at": pl.Datetime("us"),
+    "returned_at": pl.Datetime("us"),
+    "status": pl.Utf8(),
+    "apology": pl.Boolean(),
+    "dossier_digitised": pl.Boolean(),
+    "result_digitised": pl.Boolean(),
+    "rating": pl.Int8(),
+}
 
 
 def vocab_key(text: str | None) -> str:
