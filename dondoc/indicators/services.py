@@ -247,7 +247,8 @@ def scope_of(target: Target) -> list[int] | None:
     owner = target.plan.owner
     if owner is None or level_code(owner) in {"province", "central"}:
         return None
-    return sorted(_descendants([owner.pk]))
+    under = _descendants([owner.pk])
+    return sorted(Agency.objects.filter(pk__in=under, is_group=False).values_list("pk", flat=True))
 
 
 def officers_for(year: int) -> dict[int, int]:

@@ -318,3 +318,17 @@ def test_an_export_that_breaks_while_reading_fails_cleanly(client: Client, users
     assert "Dòng 3" in page
     status = client.get(reverse("dossier_import_status", args=[imp.pk])).json()
     assert status == {"status": "failed", "progress": 100, "stage": "lỗi"}
+
+
+def test_a_departments_target_counts_the_department_and_its_units(users: dict[str, Any], agencies: dict[str, Any],
+                                                                  plan: Plan) -> None:
+    justice = agencies["justice"]
+    unit = agency_services.create_agency("Trung tâm Trợ giúp pháp lý", parent=justice)
+    group = agency_services.create_agency("Các phòng thuộc Sở", parent=justice, is_group=True)
+    own = sample_plan_json()
+    own["document"] = {**own["document"], "number": "5/KH-STP", "issuer": "Sở Tư pháp"}
+    own_plan = store_plan(own, resolve=lambda n: agency_services.ensure(n, actor=users["admin"]), owner=justice,
+                          actor=users["admin"])
+    scope = services.scope_of(own_plan.targets.get())
+    assert scope == sorted([justice.pk, unit.pk]) and group.pk not in scope
+    assert services.scope_of(plan.targets.get()) is None  # the province's plan: every agency
