@@ -76,7 +76,7 @@ class DossierImport(models.Model):
     encoding = models.CharField("bảng mã", max_length=20, blank=True)
     skip_bad_rows = models.BooleanField("bỏ qua dòng lỗi", default=False)
     state = models.CharField("trạng thái", max_length=10, choices=State.choices, default=State.QUEUED)
-    stage = models.CharField("bước", max_length=20, blank=True)
+    stage = models.CharField("bước", max_length=100, blank=True)
     progress = models.FloatField("tiến độ", default=0)
     total = models.PositiveIntegerField("số dòng", default=0)
     imported = models.PositiveIntegerField("số dòng đã nhập", default=0)

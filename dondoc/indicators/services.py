@@ -319,7 +319,8 @@ def set_actual(target: Target, period: ReportPeriod, agency: Agency | None, valu
     """Enter (or with value None clear) an actual by hand; it takes precedence over a computed one."""
     if period.plan_id != target.plan_id:
         raise ValidationError("Kỳ không thuộc kế hoạch của chỉ tiêu.")
-    existing = TargetActual.objects.select_for_update().filter(target=target, period=period, agency=agency).first()
+    existing = (TargetActual.objects.select_for_update().filter(target=target, period=period, agency=agency)
+                .order_by("pk").first())  # the default ordering joins nullable FKs, which FOR UPDATE refuses
     before = {"value": str(existing.value), "source": existing.source} if existing else None
     if value is None:
         if existing is not None:

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('encoding', models.CharField(blank=True, max_length=20, verbose_name='bảng mã')),
                 ('skip_bad_rows', models.BooleanField(default=False, verbose_name='bỏ qua dòng lỗi')),
                 ('state', models.CharField(choices=[('mapping', 'chờ ánh xạ cột'), ('queued', 'đang chờ xử lý'), ('running', 'đang nhập'), ('done', 'đã nhập'), ('rejected', 'không nhập: có dòng lỗi'), ('failed', 'lỗi')], default='queued', max_length=10, verbose_name='trạng thái')),
-                ('stage', models.CharField(blank=True, max_length=20, verbose_name='bước')),
+                ('stage', models.CharField(blank=True, max_length=100, verbose_name='bước')),
                 ('progress', models.FloatField(default=0, verbose_name='tiến độ')),
                 ('total', models.PositiveIntegerField(default=0, verbose_name='số dòng')),
                 ('imported', models.PositiveIntegerField(default=0, verbose_name='số dòng đã nhập')),
