@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from dondoc.agencies.models import Agency
 from dondoc.agencies.naming import guess_level
-from dondoc.audit.services import record
+from dondoc.audit.services import diff, record
 from dondoc.plans.models import ReportPeriod, Target
 
 from .dossiers import compute, pipeline, reading, schema
@@ -363,8 +363,8 @@ def save_target(target: Target, data: dict[str, Any], agencies: list[Agency], *,
     target.agencies.set(agencies)
     after = {f: _plain(getattr(target, f)) for f in TARGET_FIELDS}
     record(actor, "target.create" if creating else "target.edit", target, summary=target.text[:200],
-           changes={"before": {**before, "agencies": before_agencies},
-                    "after": {**after, "agencies": sorted(a.pk for a in agencies)}})
+           changes=diff({**before, "agencies": before_agencies},
+                        {**after, "agencies": sorted(a.pk for a in agencies)}))
     pk = target.pk
     transaction.on_commit(lambda: refresh_actuals(Target.objects.filter(pk=pk)))
     return target
