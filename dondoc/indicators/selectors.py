@@ -16,7 +16,7 @@ from dondoc.plans.models import Plan, ReportPeriod, Target
 
 from . import service_index
 from .dossiers import compute
-from .metrics import ACHIEVEMENT_LABELS, METRIC_BY_CODE, NO_DATA, achievement
+from .metrics import ACHIEVEMENT_LABELS, NO_DATA, achievement
 from .models import DossierImport, ServiceIndexInput, TargetActual
 from .services import dossier_store, officers_for, scope_of, window_of
 
@@ -112,9 +112,9 @@ def agency_breakdown(target: Target, period: ReportPeriod) -> list[AgencyActual]
     return sorted(rows, key=lambda r: (float(r.actual.value) * (-1 if reverse else 1), r.agency.name))
 
 
-def trend(target: Target) -> dict[str, Any]:
-    """Chart data: the target line and the scope-wide actual per period (None where no data)."""
-    row = target_rows(Target.objects.filter(pk=target.pk))[0]
+def trend(row: TargetRow) -> dict[str, Any]:
+    """Chart data of a target's row: its goal line and scope-wide actual per period (None where no data)."""
+    target = row.target
     return {
         "labels": [p.period.name for p in row.periods],
         "actual": [float(p.actual.value) if p.actual else None for p in row.periods],
@@ -166,11 +166,6 @@ def index_for(agency: Agency, period: ReportPeriod) -> service_index.IndexScore 
 
 def manual_inputs(agency: Agency, period: ReportPeriod) -> dict[str, Decimal]:
     return {i.code: i.value for i in ServiceIndexInput.objects.filter(agency=agency, period=period)}
-
-
-def metric_name(code: str) -> str:
-    metric = METRIC_BY_CODE.get(code)
-    return metric.name if metric else ""
 
 
 def target_scope_label(target: Target) -> str:

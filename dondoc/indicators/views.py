@@ -65,7 +65,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "indicators/target_detail.html", {
         "target": target, "row": row, "period": period,
         "breakdown": selectors.agency_breakdown(target, period) if period else [],
-        "trend": selectors.trend(target), "metric": METRIC_BY_CODE.get(target.metric),
+        "trend": selectors.trend(row), "metric": METRIC_BY_CODE.get(target.metric),
         "scope": selectors.target_scope_label(target), "labels": ACHIEVEMENT_LABELS,
         "level_label": schema.LEVELS.get(target.level, ""),
         "can_edit": policy.can_edit_targets(user), "actual_form": actual_form,

@@ -110,7 +110,7 @@ class DossierStore:
         return self.root / name if name else None
 
     def aggregates_path(self) -> Path | None:
-        """The current generation's daily sums (built on first use for a store written before they existed)."""
+        """The current generation's daily sums per agency."""
         return self._companion("aggregates")
 
     def finished_path(self) -> Path | None:
@@ -119,15 +119,7 @@ class DossierStore:
 
     def _companion(self, prefix: str) -> Path | None:
         path = self.current_path()
-        if path is None:
-            return None
-        companion = path.with_name(path.name.replace("dossiers-", f"{prefix}-", 1))
-        if not companion.exists():
-            with self._locked():
-                if not companion.exists():
-                    with duckdb.connect() as con:
-                        _write_companions(con, path)
-        return companion
+        return path.with_name(path.name.replace("dossiers-", f"{prefix}-", 1)) if path else None
 
     def version(self) -> str:
         """Changes with every merge: a cache key for anything computed from the dossiers."""
