@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dondoc.tracking",
     "dondoc.reports",
     "dondoc.indicators",
+    "dondoc.scoring",
     "dondoc.web",
     "dondoc.api",
 ]
@@ -139,7 +140,8 @@ MEDIA_ROOT = Path(os.environ.get("DONDOC_MEDIA_DIR", DATA_DIR / "files"))
 MEDIA_URL = "files/"  # never served directly: downloads go through permission-checked views
 # Browser libraries installed by `make` from the npm registry (package.json), served like our own assets.
 VENDOR_DIR = Path(os.environ.get("DONDOC_VENDOR_DIR", BASE_DIR.parent / "node_modules"))
-STATICFILES_DIRS = [("vendor/chartjs", VENDOR_DIR / "chart.js" / "dist")] if (VENDOR_DIR / "chart.js").is_dir() else []
+STATICFILES_DIRS = [(f"vendor/{prefix}", VENDOR_DIR / package / "dist") for prefix, package in (
+    ("chartjs", "chart.js"), ("chartjs-matrix", "chartjs-chart-matrix")) if (VENDOR_DIR / package).is_dir()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("dondoc.tracking.urls_notify")),
     path("", include("dondoc.reports.urls")),
     path("", include("dondoc.indicators.urls")),
+    path("", include("dondoc.scoring.urls")),
     path("", include("dondoc.web.urls")),
 ]

@@ -207,3 +207,36 @@ def can_edit_targets(user: User) -> bool:
 def can_enter_actual(user: User, agency_id: int | None) -> bool:
     """Enter a target's actual by hand: managers for any scope, an agency's officers for their own agency."""
     return is_manager(user) or (agency_id is not None and _officer_of(user, {agency_id}))
+
+
+# --- scoring: PAR-Index self-assessment, appraisal, grading, rankings, dashboards -------------------------------
+
+def can_manage_frameworks(user: User) -> bool:
+    """Install, copy and edit PAR-Index frameworks, set the grading rule: the standing agency."""
+    return is_manager(user)
+
+
+def can_self_assess(user: User, agency_id: int | None) -> bool:
+    """Score the leaves and attach evidence: the agency's focal officer and leader."""
+    return agency_id is not None and _officer_of(user, {agency_id})
+
+
+def can_submit_assessment(user: User, agency_id: int | None) -> bool:
+    """Send the self-assessment to the appraisal council: the agency's leader."""
+    return (agency_id is not None and _officer_of(user, {agency_id})
+            and user.role == Role.LEADER)
+
+
+def can_appraise(user: User) -> bool:
+    """The appraisal council (the standing agency's role) adjusts, returns, finalises and publishes."""
+    return is_manager(user)
+
+
+def can_see_assessment(user: User, agency_id: int | None) -> bool:
+    """A scorecard is read by its agency's users (the council's comments included) and the standing agency."""
+    return is_manager(user) or (can_read(user) and agency_id is not None and user.agency_id == agency_id)
+
+
+def can_see_rankings(user: User) -> bool:
+    """Published rankings and grades, and the dashboards: every signed-in user of the province."""
+    return can_read(user)

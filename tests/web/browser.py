@@ -78,11 +78,12 @@ def page(browser: Browser) -> Iterator[Page]:
     assert not errors, f"lỗi JavaScript trên trang: {errors}"
 
 
-def log_in(page: Page, base: str, username: str) -> None:
+def log_in(page: Page, base: str, username: str, shown: str = "") -> None:
+    """Sign in through the login form; `shown` is how the header names the user (the username by default)."""
     page.goto(f"{base}{reverse('login')}")
     page.get_by_label("Tên đăng nhập").fill(username)
     from .conftest import PASSWORD  # conftest imports this module for its fixtures
 
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.locator("header .who")).to_contain_text(username)
+    expect(page.locator("header .who")).to_contain_text(shown or username)

@@ -33,6 +33,10 @@ from dondoc.plans.models import ImportDraft, Milestone, Plan, Status, Target, Ta
 from dondoc.plans.services import store_plan
 from dondoc.reports import services as report_services
 from dondoc.reports.models import Letterhead, Report
+from dondoc.scoring import services as scoring_services
+from dondoc.scoring.frameworks import parse as parse_framework
+from dondoc.scoring.frameworks import shipped as shipped_frameworks
+from dondoc.scoring.models import Assessment, Criterion, Framework, GradeRule, Score, ScoreFile
 from dondoc.tracking import bulk, letters
 from dondoc.tracking import services as tracking_services
 from dondoc.tracking.models import BulkUpload, Evidence, Extension, Notification, ProgressUpdate, UrgingLetter
@@ -400,6 +404,110 @@ def _index_input(w: World) -> dict[str, Any]:
     return {"co_quan": w.agencies["justice"].pk, next(iter(MANUAL_INPUTS)): "80"}
 
 
+# --- scoring: a small framework, Sở Tư pháp's scorecard at each step ---------------------------------------------
+
+def _framework(w: World) -> Framework:
+    if not hasattr(w, "_framework"):
+        from .test_scoring_flow import small_framework
+
+        w._framework = scoring_services.install_framework(parse_framework(small_framework()),  # type: ignore[attr-defined]
+                                                          actor=w.users["standing"])
+    return w._framework  # type: ignore[attr-defined]
+
+
+def _scorecard(w: World, step: str = "draft") -> Assessment:
+    """Sở Tư pháp's scorecard: started ("draft"), self-scored ("scored"), "submitted", or "finalised" (a scorecard
+    already further along is returned as it is: the anonymous walk over every URL shares one world)."""
+    framework, admin = _framework(w), w.users["admin"]
+    assessment = scoring_services.start_assessment(framework, w.agencies["justice"], actor=admin)
+    if step == "draft" or assessment.status != Assessment.Status.DRAFT:
+        return _further(assessment, step, admin)
+    for score in assessment.scores.select_related("criterion"):
+        if score.criterion.self_assessed:
+            scoring_services.save_self_score(score, actor=admin, points="0,5")
+    if step == "scored":
+        return assessment
+    return _further(scoring_services.submit(assessment, actor=admin), step, admin)
+
+
+def _further(assessment: Assessment, step: str, admin: Any) -> Assessment:
+    if step == "finalised" and assessment.status == Assessment.Status.SUBMITTED:
+        for score in assessment.scores.all():
+            scoring_services.appraise(score, actor=admin, points="0,5")
+        return scoring_services.finalise(assessment, actor=admin)
+    return assessment
+
+
+def _leaf(w: World, step: str = "draft") -> dict[str, Any]:
+    assessment = _scorecard(w, step)
+    return {"pk": assessment.pk, "score_pk": assessment.scores.get(criterion__code="1.1").pk}
+
+
+def _score_file(w: World) -> dict[str, Any]:
+    assessment = _scorecard(w)
+    score = assessment.scores.get(criterion__code="1.1")
+    item = ScoreFile.objects.filter(score=score).first() or ScoreFile.objects.create(
+        score=score, file=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 x"), original_name="bien-ban.pdf")
+    return {"pk": assessment.pk, "file_pk": item.pk}
+
+
+def _assessment_pk(step: str) -> Kwargs:
+    return lambda w: {"pk": _scorecard(w, step).pk}
+
+
+def _self_scored(w: World) -> bool:
+    return Score.objects.filter(criterion__code="1.1", self_points=Decimal("1.5")).exists()
+
+
+def _status_is(status: str) -> Effect:
+    return lambda w: Assessment.objects.filter(status=status).exists()
+
+
+def _sheet(w: World) -> dict[str, Any]:
+    return {f"points-{s.pk}": "0,5" for s in Score.objects.all()}
+
+
+def _appraised(w: World) -> dict[str, Any]:
+    """Submitted, every leaf appraised: ready to be finalised."""
+    assessment = _scorecard(w, "submitted")
+    for score in assessment.scores.all():
+        scoring_services.appraise(score, actor=w.users["admin"], points="0,5")
+    return {"pk": assessment.pk}
+
+
+def _published(w: World) -> Framework:
+    """A framework whose results are published (for the rankings and their documents)."""
+    framework = _framework(w)
+    if _scorecard(w, "finalised").status == Assessment.Status.FINALISED:
+        scoring_services.publish(framework, actor=w.users["admin"])
+    return framework
+
+
+def _band_form(w: World) -> dict[str, Any]:
+    return {"on_time": "1", "excused": "1", "late": "0,5", "not_done": "0", "band_0_min": "0",
+            "band_0_label": "Đạt"}
+
+
+def _criterion(w: World) -> dict[str, Any]:
+    framework = _framework(w)
+    return {"pk": framework.pk, "criterion_pk": framework.criteria.get(code="1.1").pk}
+
+
+def _criterion_half(w: World) -> bool:
+    return Criterion.objects.filter(code="1.1", max_points=Decimal("0.5")).exists()
+
+
+def _public(w: World) -> dict[str, Any]:
+    return {"pk": w.plan.pk}
+
+
+NOBODY_404 = expect(404, 404, 404, 404, 404, 404, anonymous=404)  # the public page, off by default
+JUSTICE_SCORECARD = expect(200, 200, 200, 200, 404, 404)  # another agency's scorecard does not exist for you
+AGENCY_WRITES = expect(403, 403, 302, 302, 404, 404)  # the agency's officers, not the council
+COUNCIL_WRITES = expect(302, 302, 403, 403, 404, 404)  # the council, not the agency
+LEADER_ONLY = expect(403, 403, 403, 302, 404, 404)
+
+
 EXPECTATIONS: dict[str, list[Case]] = {
     # accounts
     "login": [Case("GET", expect(200, 200, 200, 200, 200, 200, anonymous=200))],
@@ -695,6 +803,106 @@ EXPECTATIONS: dict[str, list[Case]] = {
     # targets follow their plan (policy.visible_plan_filter)
     "api_target-list": [Case("GET", api_everyone()), Case("GET", api_everyone(), data=lambda w: {"plan": w.plan.pk})],
     "api_target-detail": [Case("GET", api_justice(), kwargs=_target)],
+    # scoring: the agency self-scores, its leader submits, the council (standing agency) appraises and publishes
+    "scoring_home": [Case("GET", everyone())],
+    "assessment_start": [
+        Case("GET", POST_ONLY, kwargs=lambda w: {"framework_pk": _framework(w).pk}),
+        Case("POST", expect(302, 302, 302, 302, 403, 302), kwargs=lambda w: {"framework_pk": _framework(w).pk},
+             data=lambda w: {"agency": w.agencies["justice"].pk}, effect=lambda w: Assessment.objects.exists()),
+    ],
+    "assessment_detail": [Case("GET", JUSTICE_SCORECARD, kwargs=_assessment_pk("draft"))],
+    "score_leaf": [
+        Case("GET", JUSTICE_SCORECARD, kwargs=_leaf),
+        Case("POST", AGENCY_WRITES, kwargs=_leaf, data=lambda w: {"points": "1,5"}, effect=_self_scored),
+    ],
+    "score_appraise": [
+        Case("GET", POST_ONLY, kwargs=lambda w: _leaf(w, "submitted")),
+        Case("POST", COUNCIL_WRITES, kwargs=lambda w: _leaf(w, "submitted"), data=lambda w: {"points": "0,5"},
+             effect=lambda w: Score.objects.exclude(appraised_points=None).exists()),
+    ],
+    "score_file_upload": [
+        Case("GET", POST_ONLY, kwargs=_leaf),
+        Case("POST", AGENCY_WRITES, kwargs=_leaf,
+             data=lambda w: {"file": SimpleUploadedFile("kiem-chung.pdf", b"%PDF-1.4 x")},
+             effect=lambda w: ScoreFile.objects.exists()),
+    ],
+    "score_file": [Case("GET", JUSTICE_SCORECARD, kwargs=_score_file)],
+    "score_file_remove": [
+        Case("GET", POST_ONLY, kwargs=_score_file),
+        Case("POST", AGENCY_WRITES, kwargs=_score_file, effect=lambda w: not ScoreFile.objects.exists()),
+    ],
+    "assessment_appraise": [
+        Case("GET", POST_ONLY, kwargs=_assessment_pk("submitted")),
+        Case("POST", COUNCIL_WRITES, kwargs=_assessment_pk("submitted"), data=_sheet,
+             effect=lambda w: Score.objects.exclude(appraised_points=None).exists()),
+    ],
+    "assessment_submit": [
+        Case("GET", POST_ONLY, kwargs=_assessment_pk("scored")),
+        Case("POST", LEADER_ONLY, kwargs=_assessment_pk("scored"), effect=_status_is("submitted")),
+    ],
+    "assessment_return": [
+        Case("GET", POST_ONLY, kwargs=_assessment_pk("submitted")),
+        Case("POST", COUNCIL_WRITES, kwargs=_assessment_pk("submitted"), data=lambda w: {"note": "Bổ sung"},
+             effect=_status_is("returned")),
+    ],
+    "assessment_finalise": [
+        Case("GET", POST_ONLY, kwargs=_assessment_pk("submitted")),
+        Case("POST", COUNCIL_WRITES, kwargs=_appraised,
+             effect=_status_is("finalised")),
+    ],
+    "assessment_reopen": [
+        Case("GET", POST_ONLY, kwargs=_assessment_pk("finalised")),
+        Case("POST", COUNCIL_WRITES, kwargs=_assessment_pk("finalised"), effect=_status_is("submitted")),
+    ],
+    "council_board": [Case("GET", managers(200), kwargs=lambda w: {"framework_pk": _framework(w).pk})],
+    "framework_publish": [
+        Case("GET", POST_ONLY, kwargs=lambda w: {"framework_pk": _scorecard(w, "finalised").framework_id}),
+        Case("POST", managers(302), kwargs=lambda w: {"framework_pk": _scorecard(w, "finalised").framework_id},
+             effect=lambda w: Framework.objects.exclude(published_at=None).exists()),
+    ],
+    "rankings": [Case("GET", everyone()), Case("GET", everyone(), data=lambda w: {"bo": _published(w).pk})],
+    "rankings_xlsx": [Case("GET", everyone(), kwargs=lambda w: {"pk": _published(w).pk})],
+    "rankings_docx": [Case("GET", everyone(), kwargs=lambda w: {"pk": _published(w).pk})],
+    "grades": [Case("GET", everyone())],
+    "grades_xlsx": [Case("GET", everyone(), kwargs=lambda w: {"year": 2025})],
+    "grades_docx": [Case("GET", everyone(), kwargs=lambda w: {"year": 2025})],
+    "grade_rule": [
+        Case("GET", managers(200)),
+        Case("POST", managers(302), data=_band_form, effect=lambda w: GradeRule.objects.exists()),
+    ],
+    # frameworks: everyone reads them; the standing agency installs, copies and edits them
+    "frameworks": [Case("GET", everyone())],
+    "framework_detail": [Case("GET", everyone(), kwargs=lambda w: {"pk": _framework(w).pk})],
+    "framework_install": [
+        Case("GET", POST_ONLY),
+        Case("POST", managers(302), data=lambda w: {"file": shipped_frameworks()[0].name, "year": "2031"},
+             effect=lambda w: Framework.objects.filter(year=2031).exists()),
+    ],
+    "framework_copy": [
+        Case("GET", managers(200), kwargs=lambda w: {"pk": _framework(w).pk}),
+        Case("POST", managers(302), kwargs=lambda w: {"pk": _framework(w).pk},
+             data=lambda w: {"year": "2031", "level": "department", "name": ""},
+             effect=lambda w: Framework.objects.filter(year=2031, copied_from__isnull=False).exists()),
+    ],
+    "criterion_add": [
+        Case("GET", managers(200), kwargs=lambda w: {"pk": _framework(w).pk}),
+        Case("POST", managers(302), kwargs=lambda w: {"pk": _framework(w).pk},
+             data=lambda w: {"code": "9", "title": "Mới", "max_points": "1", "rule": "manual",
+                             "self_assessed": "on"},
+             effect=lambda w: Criterion.objects.filter(code="9").exists()),
+    ],
+    "criterion_edit": [
+        Case("GET", managers(200), kwargs=_criterion),
+        Case("POST", managers(302), kwargs=_criterion,
+             data=lambda w: {"code": "1.1", "title": "Rà soát văn bản", "max_points": "0,5", "rule": "manual",
+                             "self_assessed": "on"},
+             effect=_criterion_half),
+    ],
+    "criterion_delete": [
+        Case("GET", POST_ONLY, kwargs=_criterion),
+        Case("POST", managers(302), kwargs=_criterion, effect=lambda w: not Criterion.objects.filter(
+            code="1.1").exists()),
+    ],
 }
 
 # Names that are not the project's own views.
@@ -788,6 +996,8 @@ def test_anonymous_goes_to_login_everywhere_but_login_and_healthz(world: World, 
             assert "Location" not in response, name
         elif name in {"login", "healthz"}:
             assert response.status_code == 200, name
+        elif case.expected["anonymous"] != 302:  # the public page answers for itself (404 while off)
+            assert response.status_code == case.expected["anonymous"], name
         else:
             assert response.status_code == 302, name
             assert response["Location"].startswith(f"{LOGIN_URL}?next="), name

@@ -14,3 +14,14 @@ def get_item(mapping: Any, name: Any) -> Any:
         return mapping.get(name, "") if hasattr(mapping, "get") else mapping[name]
     except (KeyError, IndexError, TypeError):
         return ""
+
+
+@register.filter
+def points(value: Any) -> str:
+    """`{{ score.self_points|points }}`: 3,5 and 0,75 as score sheets print them (no trailing zeros)."""
+    from dondoc.scoring.rules import number_text
+
+    try:
+        return number_text(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return ""

@@ -13,6 +13,7 @@ from dondoc.importer import PlanImportError
 from dondoc.indicators.demo import seed_dossiers
 from dondoc.plans.imports import import_document
 from dondoc.reports.demo import seed_reports
+from dondoc.scoring.demo import seed_scoring
 from dondoc.tracking.demo import spread_progress, summary
 
 DEMO_PASSWORD = "dondoc-demo"  # a local demonstration only; `make run` prints it
@@ -63,6 +64,11 @@ class Command(BaseCommand):
         if imported is not None:
             self.stdout.write(f"Dữ liệu hồ sơ một cửa mẫu: {imported.total:,} hồ sơ ({imported.get_state_display()}"
                               f"{': ' + imported.message if imported.message else ''}).".replace(",", "."))
+        scored = seed_scoring(plans, manager=User.objects.get(username="thuongtruc"),
+                              focal=User.objects.get(username="daumoi"))
+        if scored:
+            self.stdout.write(f"Chấm điểm Chỉ số CCHC mẫu: {scored['published']} bản đã công bố (năm trước), "
+                              f"{scored['submitted']} bản chờ thẩm định, {scored['started']} bản đang tự chấm.")
 
     def _account(self, username: str, role: str, agency: Any, full_name: str) -> User:
         user, _ = User.objects.get_or_create(username=username)
