@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run demo test test-web-sqlite lint bench-import bench-reports bench-dossiers clean
+.PHONY: run demo test test-web-sqlite lint bench-import bench-reports bench-dossiers bench-dashboards clean
 
 $(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ DOSSIER_ROWS ?= 10000000
 bench-dossiers: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,postgres,bench]'
 	$(PY) scripts/bench_dossiers.py --rows $(DOSSIER_ROWS)
+
+# The dashboards at province scale (bench-reports' dataset, PAR-Index results, targets with actuals): each selector
+# beside its hand-written SQL floor, and the pages, in a throw-away SQLite database: see docs/benchmarks.md.
+bench-dashboards: $(STAMP)
+	$(PY) scripts/bench_dashboards.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

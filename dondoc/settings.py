@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "dondoc.reports",
     "dondoc.indicators",
     "dondoc.scoring",
+    "dondoc.dashboards",
+    "dondoc.public",
     "dondoc.web",
     "dondoc.api",
 ]
@@ -183,6 +185,8 @@ DONDOC_EVIDENCE_MAX_MB = float(os.environ.get("DONDOC_EVIDENCE_MAX_MB", "20"))
 # One-stop-shop dossier exports: a large province's year is ~10 million rows, a few GB of CSV.
 DONDOC_DOSSIER_MAX_MB = float(os.environ.get("DONDOC_DOSSIER_MAX_MB", "4096"))
 DONDOC_DOSSIER_DIR = Path(os.environ.get("DONDOC_DOSSIER_DIR", DATA_DIR / "dossiers"))
+# The citizens' transparency page (/cong-khai/): off unless the province turns it on.
+DONDOC_PUBLIC_PAGE = _flag("DONDOC_PUBLIC_PAGE", False)
 DONDOC_SITE_URL = os.environ.get("DONDOC_SITE_URL", "http://127.0.0.1:8000")
 
 # The read-only API (/api/v1/) for the provincial reporting information system: a token per user

@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("dondoc.reports.urls")),
     path("", include("dondoc.indicators.urls")),
     path("", include("dondoc.scoring.urls")),
+    path("", include("dondoc.dashboards.urls")),
+    path("", include("dondoc.public.urls")),
     path("", include("dondoc.web.urls")),
 ]

@@ -903,6 +903,19 @@ EXPECTATIONS: dict[str, list[Case]] = {
         Case("POST", managers(302), kwargs=_criterion, effect=lambda w: not Criterion.objects.filter(
             code="1.1").exists()),
     ],
+    # dashboards: every signed-in user (policy.can_see_rankings); a group has no dashboard of its own
+    "dashboard": [Case("GET", everyone()), Case("GET", everyone(), data=lambda w: {"ke_hoach": w.plan.pk})],
+    "dashboard_agency": [Case("GET", everyone(), kwargs=_justice),
+                         Case("GET", everyone(404), kwargs=lambda w: {"pk": w.group.pk})],
+    "dashboard_xlsx": [
+        Case("GET", everyone(), data=lambda w: {"chart": "status_by_area"}),
+        Case("GET", everyone(), data=lambda w: {"chart": "targets", "agency": w.agencies["justice"].pk}),
+        Case("GET", everyone(404), data=lambda w: {"chart": "khong-co"}),
+    ],
+    # the citizens' page: off unless DONDOC_PUBLIC_PAGE (tests/web/test_public.py covers it switched on)
+    "public_home": [Case("GET", NOBODY_404)],
+    "public_plan": [Case("GET", NOBODY_404, kwargs=_public)],
+    "public_rankings": [Case("GET", NOBODY_404)],
 }
 
 # Names that are not the project's own views.

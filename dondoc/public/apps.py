@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PublicConfig(AppConfig):
+    name = "dondoc.public"
+    verbose_name = "Trang công khai"
