@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from dondoc.importer.text import key
 
-from .models import Agency
+from .models import Agency, Level
 
 
 def search(query: str, *, limit: int | None = None) -> QuerySet[Agency]:
@@ -25,6 +25,11 @@ def roots() -> QuerySet[Agency]:
 
 def children(agency: Agency) -> QuerySet[Agency]:
     return agency.children.select_related("level").order_by("level__rank", "name")
+
+
+def level_names() -> dict[str, str]:
+    """Level code → its name ("department" → "Sở, ban, ngành"), as the directory holds them."""
+    return dict(Level.objects.values_list("code", "name"))
 
 
 def members_of(group: Agency) -> QuerySet[Agency]:

@@ -81,10 +81,6 @@ class Scope:
         return links.order_by()
 
 
-def years() -> list[int]:
-    return list(Plan.objects.exclude(year=None).order_by("-year").values_list("year", flat=True).distinct())
-
-
 def plans_of(year: int) -> QuerySet[Plan]:
     return Plan.objects.filter(year=year).order_by("number", "title")
 
@@ -421,11 +417,6 @@ def par_history(agency: Agency) -> list[Assessment]:
                 .select_related("framework").order_by("framework__year", "framework__published_at", "pk"))
 
 
-def task_grade(agency: Agency, year: int, today: date) -> scoring_rules.Grade:
-    return scoring.task_grade(agency, year, today)
-
-
-
 @dataclass
 class AgencyDashboard:
     agency: Agency
@@ -444,5 +435,5 @@ def agency_dashboard(scope: Scope) -> AgencyDashboard:
     agency = scope.agency
     assert agency is not None
     return AgencyDashboard(agency, status_by_area(scope), overdue_trend(scope), agency_targets(scope),
-                           par_history(agency), task_grade(agency, scope.year, scope.today))
+                           par_history(agency), scoring.task_grade(agency, scope.year, scope.today))
 

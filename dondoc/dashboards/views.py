@@ -16,6 +16,7 @@ from django.utils import timezone
 from dondoc.accounts import policy
 from dondoc.agencies.models import Agency
 from dondoc.indicators.metrics import ACHIEVEMENT_LABELS
+from dondoc.plans import selectors as plan_selectors
 from dondoc.plans.models import Plan
 from dondoc.scoring.rules import GRADED, OUTCOME_LABELS
 from dondoc.web.params import int_or_none
@@ -35,7 +36,7 @@ def _allowed(request: HttpRequest) -> None:
 def _scope(request: HttpRequest, agency: Agency | None = None) -> tuple[Scope, list[int]]:
     """The filters: a plan (which fixes the year), else a year, by default the latest plan year."""
     today = timezone.localdate()
-    years = selectors.years()
+    years = plan_selectors.plan_years()
     plan_id = int_or_none(request.GET.get("ke_hoach"))
     plan = Plan.objects.filter(pk=plan_id).first() if plan_id else None
     year = int_or_none(request.GET.get("nam"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from dondoc.agencies.models import Level
+from dondoc.agencies.selectors import level_names
 from dondoc.importer.normalise.area import AREA_NAMES
 from dondoc.importer.text import key
 from dondoc.indicators.selectors import TargetRow, target_rows
@@ -138,11 +138,6 @@ def progress_of_plan(plan: Plan, today: date) -> Progress:
 
 # --- plans --------------------------------------------------------------------------------------------------------
 
-def plan_years() -> list[int]:
-    return sorted({y for y in Plan.objects.exclude(year=None).values_list("year", flat=True).distinct()},
-                  reverse=True)
-
-
 def asked_year(asked: str | None) -> int | None:
     """A `?nam=` value as a year, None when it is not one."""
     try:
@@ -262,10 +257,6 @@ class PublishedRanking:
     framework: Framework
     level_name: str
     rows: list[RankRow]
-
-
-def level_names() -> dict[str, str]:
-    return dict(Level.objects.values_list("code", "name"))
 
 
 def published_frameworks(year: int | None = None) -> QuerySet[Framework]:

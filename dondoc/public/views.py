@@ -19,6 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from dondoc.indicators.metrics import ACHIEVEMENT_LABELS
+from dondoc.plans import selectors as plan_selectors
 from dondoc.plans.models import Plan
 
 from . import selectors
@@ -51,7 +52,7 @@ def _page(template: str, context: dict[str, Any]) -> HttpResponse:
 @public_view
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    years = selectors.plan_years()
+    years = plan_selectors.plan_years()
     year = selectors.chosen_year(request.GET.get("nam", ""), years, today)
     plans = list(selectors.plans_of_year(year, today))
     return _page("public/home.html", {

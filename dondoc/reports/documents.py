@@ -219,7 +219,7 @@ def _text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False) -> Any:
+def put_cell(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False) -> Any:
     cell = ws.cell(row=row, column=col, value=_text(value) if isinstance(value, str) else value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # a task that starts with "=" is text, not a formula
@@ -231,11 +231,11 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False) -
     return cell
 
 
-def _table(ws: Worksheet, first_row: int, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+def write_table(ws: Worksheet, first_row: int, headers: Sequence[str], rows: Iterable[Sequence[Any]],
            widths: Sequence[float], *, bold_last: bool = False) -> int:
     """Headers (bold, frozen) and rows from `first_row`; returns the last row written."""
     for col, header in enumerate(headers, start=1):
-        _put(ws, first_row, col, header, bold=True)
+        put_cell(ws, first_row, col, header, bold=True)
         ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
     ws.freeze_panes = ws.cell(row=first_row + 1, column=1)
     last = first_row
@@ -243,7 +243,7 @@ def _table(ws: Worksheet, first_row: int, headers: Sequence[str], rows: Iterable
     for i, values in enumerate(rows, start=1):
         last = first_row + i
         for col, value in enumerate(values, start=1):
-            _put(ws, last, col, value, bold=bold_last and i == len(rows))
+            put_cell(ws, last, col, value, bold=bold_last and i == len(rows))
     ws.auto_filter.ref = f"A{first_row}:{get_column_letter(len(headers))}{last}"
     return last
 
@@ -265,11 +265,11 @@ def render_xlsx(report: Report, data: ReportData) -> bytes:
         heading.append(f"Số liệu từ ngày {_dmy(data.data_from)} đến ngày {_dmy(data.data_to)}")
     heading.append(f"Tình hình tính đến ngày {_dmy(data.as_of)}")
     for row, text in enumerate(heading, start=1):
-        _put(ws, row, 1, text, bold=row <= 2).alignment = Alignment(wrap_text=False)
+        put_cell(ws, row, 1, text, bold=row <= 2).alignment = Alignment(wrap_text=False)
     rows: list[list[Any]] = [[i, block.name, *_count_values(block.counts)]
                              for i, block in enumerate(data.areas, start=1)]
     rows.append(["", "Tổng cộng", *_count_values(data.totals)])
-    _table(ws, len(heading) + 2, AREA_HEADERS, rows, (6, 40, 10, *[14] * len(BUCKETS)), bold_last=True)
+    write_table(ws, len(heading) + 2, AREA_HEADERS, rows, (6, 40, 10, *[14] * len(BUCKETS)), bold_last=True)
 
     taken = [SUMMARY_SHEET]
     if data.scope == Report.Scope.PROVINCE:
@@ -279,7 +279,7 @@ def render_xlsx(report: Report, data: ReportData) -> bytes:
                         _as_date(line.submitted_at)
                         if line.submitted_at else None, "Có" if line.late else "", *_count_values(line.counts)]
                        for i, line in enumerate(data.agencies, start=1)]
-        _table(ws, 1, (*AGENCY_HEADERS[:4], "Gửi muộn", *AGENCY_HEADERS[4:]), agency_rows,
+        write_table(ws, 1, (*AGENCY_HEADERS[:4], "Gửi muộn", *AGENCY_HEADERS[4:]), agency_rows,
                (6, 40, 20, 14, 10, 10, *[14] * len(BUCKETS)))
 
     for block in data.areas:
@@ -289,7 +289,7 @@ def render_xlsx(report: Report, data: ReportData) -> bytes:
         task_rows = [[i, task.content, task.plan, task.lead, task.bucket_label, task.progress, task.due,
                       task.completed, "\n".join([*task.evidence, *task.updates]), "\n".join(task.extensions)]
                      for i, task in enumerate(block.tasks, start=1)]
-        _table(ws, 1, SHEET_TASK_HEADERS, task_rows, (6, 60, 16, 28, 22, 10, 14, 14, 50, 36))
+        write_table(ws, 1, SHEET_TASK_HEADERS, task_rows, (6, 60, 16, 28, 22, 10, 14, 14, 50, 36))
 
     out = io.BytesIO()
     wb.save(out)

@@ -23,10 +23,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dondoc.agencies.models import Agency, Level
+from dondoc.agencies.models import Agency
+from dondoc.agencies.selectors import level_names
 from dondoc.documents import nd30
 from dondoc.importer.text import key
-from dondoc.reports.documents import _put, _table
+from dondoc.reports.documents import put_cell, write_table
 
 from . import rules
 from .models import Criterion, Framework, Score
@@ -74,10 +75,6 @@ def signed(value: Decimal | None) -> str:
     if value < 0:
         return f"-{number(-value)}"
     return "0"
-
-
-def level_names() -> dict[str, str]:
-    return dict(Level.objects.values_list("code", "name"))
 
 
 def level_name(code: str) -> str:
@@ -266,7 +263,7 @@ def _heading_rows(ws: Worksheet, lines: Sequence[str], width: int) -> int:
     row used."""
     last = get_column_letter(width)
     for row, text in enumerate(lines, start=1):
-        cell = _put(ws, row, 1, text, bold=row == 1)
+        cell = put_cell(ws, row, 1, text, bold=row == 1)
         ws.merge_cells(f"A{row}:{last}{row}")
         if row == 1:
             cell.font, cell.alignment = TITLE_FONT, TITLE_ALIGN
@@ -280,7 +277,7 @@ def _heading_rows(ws: Worksheet, lines: Sequence[str], width: int) -> int:
 def _notes(ws: Worksheet, row: int, notes: Sequence[str], width: int) -> None:
     last = get_column_letter(width)
     for i, text in enumerate(notes):
-        cell = _put(ws, row + i, 1, text)
+        cell = put_cell(ws, row + i, 1, text)
         cell.font, cell.alignment = Font(italic=True), NOTE_ALIGN
         ws.merge_cells(f"A{row + i}:{last}{row + i}")
         ws.row_dimensions[row + i].height = 30
@@ -337,11 +334,11 @@ def rankings_xlsx(framework: Framework, rows: Sequence[RankRow], *, group: Agenc
     top = _heading_rows(ws, lines, len(headers)) + 2
     values = [[r.rank, r.agency.name, _dec(r.final_total), _dec(r.max_total), _dec(r.index), _dec(r.previous_index),
                r.previous_rank, _dec(r.change)] for r in rows]
-    last = _table(ws, top, headers, values, (8, 48, 12, 14, 12, 16, 12, 14))
+    last = write_table(ws, top, headers, values, (8, 48, 12, 14, 12, 16, 12, 14))
     _formats(ws, top + 1, last, {1: WHOLE_FORMAT, 3: POINTS_FORMAT, 4: POINTS_FORMAT, 5: POINTS_FORMAT,
                                  6: POINTS_FORMAT, 7: WHOLE_FORMAT, 8: CHANGE_FORMAT})
     if not rows:
-        _put(ws, top + 1, 2, "Chưa có kết quả.")
+        put_cell(ws, top + 1, 2, "Chưa có kết quả.")
     _notes(ws, max(last, top + 1) + 2, [f"Ghi chú: {rules.TIE_RULE}", INDEX_NOTE], len(headers))
     _print_setup(ws, top)
 
@@ -352,7 +349,7 @@ def rankings_xlsx(framework: Framework, rows: Sequence[RankRow], *, group: Agenc
     top = _heading_rows(ws, [f"ĐIỂM THEO LĨNH VỰC — {title}", source_line(framework)], len(headers)) + 2
     values = [[r.rank, r.agency.name, *(_dec(points.get(r.assessment.pk, {}).get(a.pk)) for a in found),
                _dec(r.final_total), _dec(r.index)] for r in rows]
-    last = _table(ws, top, headers, values, (8, 44, *[16] * len(found), 14, 12))
+    last = write_table(ws, top, headers, values, (8, 44, *[16] * len(found), 14, 12))
     _formats(ws, top + 1, last, {1: WHOLE_FORMAT, **{c: POINTS_FORMAT for c in range(3, len(headers) + 1)}})
     ws.row_dimensions[top].height = 60
     _notes(ws, max(last, top + 1) + 2, ["Ghi chú: điểm của từng lĩnh vực là tổng điểm thẩm định (hoặc tự chấm, "
@@ -373,7 +370,7 @@ def grades_xlsx(year: int, level: str, rows: Sequence[GradeRow], *, weights: rul
     top = _heading_rows(ws, lines, len(headers)) + 2
     values = [[r.rank, r.agency.name, *(r.grade.counts.get(o, 0) for o in GRADE_COUNTS), _dec(r.grade.score),
                r.grade.label, _dec(r.previous_score), r.previous_rank, _dec(r.change)] for r in rows]
-    last = _table(ws, top, headers, values, (8, 44, 11, 13, 11, 14, 11, 10, 30, 12, 12, 12))
+    last = write_table(ws, top, headers, values, (8, 44, 11, 13, 11, 14, 11, 10, 30, 12, 12, 12))
     _formats(ws, top + 1, last, {1: WHOLE_FORMAT, 3: WHOLE_FORMAT, 4: WHOLE_FORMAT, 5: WHOLE_FORMAT,
                                  6: WHOLE_FORMAT, 7: WHOLE_FORMAT, 8: POINTS_FORMAT, 10: POINTS_FORMAT,
                                  11: WHOLE_FORMAT, 12: CHANGE_FORMAT})

@@ -194,7 +194,7 @@ def suggest_evidence(assessment: Assessment, criterion: Criterion, limit: int = 
     how rare they are among those tasks), each with its recorded evidence; tasks with evidence first on equal
     match."""
     tasks = list(agency_tasks(assessment.agency, assessment.framework.year)
-                 .prefetch_related(Prefetch("updates__evidence", to_attr=None)))
+                 .prefetch_related("updates__evidence"))
     if not tasks:
         return []
     docs = {t.pk: _terms(f"{t.content} {t.output}") for t in tasks}

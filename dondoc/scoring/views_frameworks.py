@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dondoc.accounts import policy
-from dondoc.agencies.models import Level
+from dondoc.agencies.selectors import level_names
 from dondoc.importer.normalise.area import AREA_NAMES
 from dondoc.web.params import int_or_none
 
@@ -43,10 +43,6 @@ def _manage(request: HttpRequest) -> None:
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
-
-
-def _level_names() -> dict[str, str]:
-    return {level.code: level.name for level in Level.objects.all()}
 
 
 # --- a leaf's rule in words -----------------------------------------------------------------------------------------
@@ -127,7 +123,7 @@ def _rows() -> list[FrameworkRow]:
                        n_leaves=Count("criteria", filter=~Q(criteria__rule="")),
                        locked=Exists(submitted))
              .order_by("-year", "level", "name"))
-    levels = _level_names()
+    levels = level_names()
     return [FrameworkRow(f, levels.get(f.level, f.level), number_text(f.total_points), number_text(f.survey_points),
                          f.n_areas, f.n_criteria, f.n_sub, f.n_leaves, f.locked) for f in found]
 
@@ -231,7 +227,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = policy.can_manage_frameworks(request.user)
     return render(request, "scoring/framework_detail.html", {
         "framework": framework, "nodes": nodes, "totals": totals(framework, nodes),
-        "level_name": _level_names().get(framework.level, framework.level),
+        "level_name": level_names().get(framework.level, framework.level),
         "can_manage": can_manage, "editable": selectors.is_editable(framework),
         "can_edit": can_manage and selectors.is_editable(framework),
         "copies": framework.copies.order_by("-year", "name"),

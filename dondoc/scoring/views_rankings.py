@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from dondoc.accounts import policy
 from dondoc.agencies.models import Agency
-from dondoc.plans.models import Plan
+from dondoc.agencies.selectors import level_names
+from dondoc.plans.selectors import plan_years
 from dondoc.web.params import int_or_none
 
 from . import documents, rules, selectors, services
@@ -101,7 +102,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     group = _group(request)
     preview = framework is not None and _is_preview(framework)
     rows = selectors.ranking(framework, group, include_unpublished=preview) if framework else []
-    names = documents.level_names()
+    names = level_names()
     choices = [(f, names.get(f.level, f.level)) for f in visible]
     query = _query(nhom=group.pk if group else None)
     return render(request, "scoring/rankings.html", {
@@ -146,9 +147,6 @@ def rankings_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- task-completion grades -----------------------------------------------------------------------------------
 
-def _plan_years() -> list[int]:
-    return sorted(set(Plan.objects.exclude(year=None).values_list("year", flat=True)), reverse=True)
-
 
 def _year(value: int | None, years: list[int]) -> int:
     year = value if value is not None else (years[0] if years else timezone.localdate().year)
@@ -166,8 +164,8 @@ def _level(request: HttpRequest, names: dict[str, str]) -> str:
 
 def _grades(request: HttpRequest, year: int | None) -> dict[str, Any]:
     _reader(request)
-    years = _plan_years()
-    names = documents.level_names()
+    years = plan_years()
+    names = level_names()
     year = _year(year, years)
     level = _level(request, names)
     group = _group(request)
@@ -217,7 +215,7 @@ def grades_docx(request: HttpRequest, year: int) -> HttpResponse:
 def grade_rule(request: HttpRequest) -> HttpResponse:
     if not policy.can_manage_frameworks(request.user):
         raise PermissionDenied
-    year = _year(int_or_none(request.GET.get("nam")), _plan_years())
+    year = _year(int_or_none(request.GET.get("nam")), plan_years())
     weights, bands, stored = selectors.grade_rule(year)
     form = GradeRuleForm(request.POST or None, initial=GradeRuleForm.initial_for(weights, bands))
     if request.method == "POST" and form.is_valid():
@@ -230,6 +228,6 @@ def grade_rule(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã lưu cách xếp loại hoàn thành nhiệm vụ năm %(year)s.") % {"year": year})
             return redirect(reverse("grades") + _query(nam=year))
     return render(request, "scoring/grade_rule.html", {
-        "form": form, "year": year, "stored": stored, "years": sorted(set(_plan_years()) | {year}, reverse=True),
+        "form": form, "year": year, "stored": stored, "years": sorted(set(plan_years()) | {year}, reverse=True),
         "rule_lines": documents.grade_rule_lines(weights, bands),
     })
