@@ -8,14 +8,24 @@ DONDOC_DATA_DIR  where the database, uploaded files and the job queue live (defa
 EMAIL_URL-like   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL;
                  without EMAIL_HOST mail goes to the console
 DONDOC_QUEUE     "sqlite" (embedded, default), "redis://…" for a Redis-backed queue, "immediate" to run jobs inline
+DONDOC_LOGIN_FAILURE_LIMIT    failed sign-ins (per user name and address) before that pair is locked (default 5)
+DONDOC_LOGIN_COOLOFF_MINUTES  how long such a lock lasts (default 15)
+DONDOC_PROXY_COUNT            reverse proxies in front of dondoc whose X-Forwarded-For is trusted for the client's
+                              address (default 0; the production profile's default is 1)
+SESSION_IDLE_MINUTES          sign out after this many minutes without a request (default 60, sliding)
+SESSION_COOKIE_AGE            and in any case this many seconds after signing in (default 8 hours)
+
+Production: `DJANGO_SETTINGS_MODULE=dondoc.settings_production` (HTTPS only, secure cookies, HSTS; its docstring).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "auditlog",
+    "axes",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -69,15 +81,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dondoc.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dondoc.accounts.middleware.SessionExpiryMiddleware",
+    "dondoc.accounts.middleware.CurrentActorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout flagged during sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "dondoc.urls"
@@ -116,15 +132,21 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("DONDOC_TES
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: a locked-out user name + address is refused before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's validators with Vietnamese messages (dondoc.accounts.validators), wherever a password is set.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "dondoc.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "dondoc.accounts.validators.MinimumLengthValidator"},
+    {"NAME": "dondoc.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "dondoc.accounts.validators.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "vi"
@@ -175,6 +197,9 @@ elif _QUEUE == "immediate":
 else:
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "dondoc", "filename": str(DATA_DIR / "queue.sqlite3"),
             "immediate": False}
+# A job (reading a plan file, importing dossiers) queued or running with no progress for this many minutes is taken
+# as stuck (its worker was killed or restarted) and the officer is offered to start it again.
+DONDOC_STUCK_JOB_MINUTES = int(os.environ.get("DONDOC_STUCK_JOB_MINUTES", "15"))
 
 # Follow-up: reminders this many days before a due date; completion confirmed by the agency's leader;
 # a task is "at risk" when the share of its time used exceeds its progress by this many points.
@@ -217,12 +242,49 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},  # every sign-in at INFO is noise; failures and lockouts stay
 }
 
+# Sessions end after SESSION_IDLE_MINUTES without a request (sliding) and, whatever the activity,
+# SESSION_COOKIE_AGE seconds after signing in (dondoc.accounts.middleware.SessionExpiryMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "60"))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = _flag("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = _flag("SECURE_COOKIES", True)
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one address, that pair
+# is refused for the cool-off, even with the right password; other users and addresses are not affected. The
+# lockout is shown on the login page (dondoc.accounts.views.locked_out) and written to the user audit log; the
+# system administrator unlocks from the user audit page or the admin's "Access attempts".
+AXES_FAILURE_LIMIT = int(os.environ.get("DONDOC_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("DONDOC_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the cool-off runs from the lockout, not from the last try
+AXES_LOCKOUT_CALLABLE = "dondoc.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "dondoc.accounts.security.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in dondoc's own audit log
+AXES_VERBOSE = False
+DONDOC_PROXY_COUNT = int(os.environ.get("DONDOC_PROXY_COUNT", "0"))
+
+# Content Security Policy (django-csp), in every profile: scripts and styles only from dondoc's own files; a page
+# that needs computed styles (chart heights, timeline bars) writes them in <style nonce="{{ request.csp_nonce }}">.
+# Chart.js exports its PNG as a data: URL, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}

@@ -11,4 +11,5 @@ def role(request: HttpRequest) -> dict[str, bool]:
         "is_manager": policy.is_manager(user),
         "can_import": policy.can_import(user),
         "is_admin_role": policy.is_admin(user),
+        "can_audit_users": policy.can_audit_users(user),
     }

@@ -240,3 +240,16 @@ def can_see_assessment(user: User, agency_id: int | None) -> bool:
 def can_see_rankings(user: User) -> bool:
     """Published rankings and grades, and the dashboards: every signed-in user of the province."""
     return can_read(user)
+
+
+# --- accounts: the user audit, sign-in lockouts --------------------------------------------------------------------
+
+def can_audit_users(user: User) -> bool:
+    """The user audit log (sign-ins, failures, lockouts, account changes) and unlocking a locked sign-in: the system
+    administrator only — not the standing agency, whose managers are among the people the log watches."""
+    return is_admin(user)
+
+
+def can_change_own_password(user: User) -> bool:
+    """Every signed-in, active user changes their own password."""
+    return user.is_authenticated and user.is_active

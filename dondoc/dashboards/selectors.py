@@ -181,6 +181,11 @@ class HeatCell:
         """The table cell's colour, as the chart's: red (0) at 0% on time to green (120) at 100%."""
         return round(1.2 * self.share) if self.share is not None else 0
 
+    @property
+    def hue_step(self) -> int:
+        """The hue to 5°, naming the cell's class in app.css (.heat-0 … .heat-120): no inline style under the CSP."""
+        return 5 * round(self.hue / 5)
+
 
 @dataclass
 class HeatRow:

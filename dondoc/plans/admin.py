@@ -24,6 +24,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ("year", "owner__level")
     search_fields = ("number", "title", "search_key")
     autocomplete_fields = ("owner", "parent")
+    readonly_fields = ("source_file",)  # files enter only through the import, which checks them (dondoc.web.uploads)
     inlines = [SectionInline, TargetInline, PeriodInline]
 
 
@@ -51,4 +52,4 @@ class TaskAdmin(admin.ModelAdmin):
 class ImportDraftAdmin(admin.ModelAdmin):
     list_display = ("original_name", "uploaded_by", "agency", "status", "created_at")
     list_filter = ("status",)
-    readonly_fields = ("file_hash", "plan_json", "agency_choices")
+    readonly_fields = ("file", "file_hash", "plan_json", "agency_choices")

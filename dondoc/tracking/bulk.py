@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from dondoc.agencies.models import Agency
 from dondoc.audit.services import record
 from dondoc.importer.text import key
 from dondoc.plans.models import Status, Task, TaskAgency
+from dondoc.web import uploads
 
 from . import selectors
 from .models import BulkUpload
@@ -40,7 +40,6 @@ MAX_BYTES = 5 * 1024 * 1024  # the upload itself
 MAX_UNPACKED = 60 * 1024 * 1024  # what its zip may expand to (a zip bomb is refused before openpyxl reads it)
 MAX_ROWS = 5000  # task rows read from one workbook
 SHEET = "Cập nhật tiến độ"
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
@@ -159,32 +158,15 @@ def build_workbook(agency: Agency, tasks: list[Task], *, today: date) -> bytes:
 # --- reading an upload ---------------------------------------------------------------------------------------------
 
 def check_upload(upload: UploadedFile) -> bytes:
-    """The file's bytes, once it is known to be a bounded .xlsx. Raises BulkError in Vietnamese."""
-    name = Path(upload.name or "").name
-    if Path(name).suffix.lower() != ".xlsx":
-        raise BulkError(f"Tệp “{name}”: chỉ nhận tệp Excel .xlsx tải từ trang này.")
-    if not upload.size:
-        raise BulkError(f"Tệp “{name}” rỗng.")
-    if upload.size > MAX_BYTES:
-        raise BulkError(f"Tệp “{name}” lớn hơn giới hạn {MAX_BYTES // (1024 * 1024)} MB.")
-    upload.seek(0)
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise BulkError(f"Tệp “{name}” lớn hơn giới hạn {MAX_BYTES // (1024 * 1024)} MB.")
-    if not data.startswith(XLSX_MAGIC):
-        raise BulkError(f"Tệp “{name}” không phải tệp Excel .xlsx.")
+    """The file's bytes, once it is known to be a bounded .xlsx (dondoc.web.uploads). Raises BulkError in Vietnamese."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            names = {m.filename for m in members}
-            unpacked = sum(m.file_size for m in members)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BulkError(f"Tệp “{name}” bị hỏng, không đọc được.") from exc
-    if "xl/workbook.xml" not in names:
-        raise BulkError(f"Tệp “{name}” không phải bảng tính Excel .xlsx.")
-    if unpacked > MAX_UNPACKED:
-        raise BulkError(f"Tệp “{name}” giải nén ra quá lớn, không đọc.")
-    return data
+        checked = uploads.check_upload(upload, kinds=("xlsx",), max_bytes=MAX_BYTES, max_unpacked=MAX_UNPACKED)
+    except ValidationError as exc:
+        raise BulkError(exc.messages) from exc
+    try:
+        return upload.read(checked.size + 1)
+    finally:
+        upload.seek(0)
 
 
 def _rows(data: bytes, name: str) -> list[tuple[int, dict[str, Any]]]:

@@ -4,7 +4,6 @@ condition events, recurring periods. Each checks `accounts.policy`, runs in one 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +20,7 @@ from django.utils import timezone
 from dondoc.accounts import policy
 from dondoc.audit.services import record
 from dondoc.plans.models import CLOSED, Milestone, Status, Task
+from dondoc.web import uploads
 
 from . import rules
 from .models import Evidence, Extension, ProgressUpdate
@@ -33,11 +33,9 @@ class ConflictError(ValidationError):
 CONFLICT_MESSAGE = "Nhiệm vụ vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi rồi nhập lại."
 
 
-# File kinds accepted as evidence, each recognised by its first bytes (the name alone proves nothing).
-EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF",), ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
-}
+# File kinds accepted as evidence; the upload is checked by its bytes in dondoc.web.uploads (the name alone proves
+# nothing).
+EVIDENCE_KINDS = ("pdf", "docx", "xlsx", "png", "jpg")
 
 
 @dataclass
@@ -54,35 +52,19 @@ class EvidenceInput:
 
 def check_evidence_file(upload: UploadedFile) -> str:
     """Size- and type-check an evidence file; returns its SHA-256. Raises ValidationError in Vietnamese."""
-    name = Path(upload.name or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        raise ValidationError(f"Tệp “{name}”: chỉ nhận PDF, DOCX, XLSX hoặc ảnh PNG, JPG.")
-    limit = int(settings.DONDOC_EVIDENCE_MAX_MB * 1024 * 1024)
-    if not upload.size:
-        raise ValidationError(f"Tệp “{name}” rỗng.")
-    if upload.size > limit:
-        raise ValidationError(f"Tệp “{name}” lớn hơn giới hạn {settings.DONDOC_EVIDENCE_MAX_MB:g} MB.")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES[suffix]):
-        raise ValidationError(f"Tệp “{name}” không đúng định dạng {suffix.lstrip('.').upper()}.")
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
+    return uploads.check_upload(upload, kinds=EVIDENCE_KINDS, digest=True,
+                                max_bytes=int(settings.DONDOC_EVIDENCE_MAX_MB * 1024 * 1024)).sha256
 
 
 def _save_evidence(update: ProgressUpdate, items: Iterable[EvidenceInput]) -> None:
-    for item in items:
-        if item.is_empty():
-            continue
+    items = [item for item in items if not item.is_empty()]
+    # every file is checked before any is stored: a refused one leaves nothing behind
+    digests = [check_evidence_file(item.file) if item.file is not None else "" for item in items]
+    for item, digest in zip(items, digests, strict=True):
         evidence = Evidence(update=update, kind=item.kind, number=item.number.strip(), issued_on=item.issued_on,
                             issuer=item.issuer.strip())
         if item.file is not None:
-            evidence.sha256 = check_evidence_file(item.file)
+            evidence.sha256 = digest
             evidence.original_name = Path(item.file.name or "").name[-255:]
             evidence.size = item.file.size or 0
             evidence.file.save(evidence.original_name, item.file, save=False)

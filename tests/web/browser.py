@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - depends on the machine; the fixture sk
     Browser = Page = Any  # type: ignore[misc,assignment]
     expect = None  # type: ignore[assignment]
 
-__all__ = ["Page", "browser", "expect", "log_in", "page"]
+__all__ = ["Page", "browser", "csp_violations", "expect", "log_in", "page"]
 
 REQUIRED = os.environ.get("DONDOC_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes", "on"}
 TIMEOUT_MS = 30_000
@@ -64,18 +64,36 @@ def browser() -> Iterator[Browser]:
             instance.close()
 
 
+# Every Content Security Policy violation on any page a browser test opens is reported back (the event, and
+# Chromium's console message), and fails the test: nothing the pages need may be blocked.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => window.dondocCspViolation(
+  [e.violatedDirective, e.blockedURI, e.sourceFile + ":" + e.lineNumber, e.sample].join(" | ")));"""
+
+
+def csp_violations(context: Any) -> list[str]:
+    """Collect the context's CSP violations from now on (every page, every navigation)."""
+    found: list[str] = []
+    context.expose_function("dondocCspViolation", lambda text: found.append(f"{text}"))
+    context.add_init_script(CSP_LISTENER)
+    return found
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
+    violations = csp_violations(context)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("console", lambda msg: violations.append(f"{tab.url}: {msg.text}")
+           if msg.type == "error" and "Content Security Policy" in msg.text else None)
     try:
         yield tab
     finally:
         context.close()
     assert not errors, f"lỗi JavaScript trên trang: {errors}"
+    assert not violations, f"trang vi phạm chính sách bảo mật nội dung (CSP): {violations}"
 
 
 def log_in(page: Page, base: str, username: str, shown: str = "") -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -23,7 +24,8 @@ MO = LOCALE / "en" / "LC_MESSAGES" / "django.mo"
 
 
 def login(client: Client, user: Any) -> Client:
-    assert client.login(username=user.username, password=PASSWORD)
+    # django-axes checks every sign-in against its lockouts: authenticate() needs a request
+    assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -25,8 +26,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from dondoc.accounts.models import User
 from dondoc.agencies import services as agency_services
 from dondoc.agencies.models import Agency, AgencyAlias
+from dondoc.audit.models import AuditEvent
 from dondoc.indicators.models import CounterStaffing, DossierImport, ServiceIndexInput, TargetActual
 from dondoc.plans.imports import start_import
 from dondoc.plans.models import ImportDraft, Milestone, Plan, Status, Target, Task
@@ -41,7 +44,7 @@ from dondoc.tracking import bulk, letters
 from dondoc.tracking import services as tracking_services
 from dondoc.tracking.models import BulkUpload, Evidence, Extension, Notification, ProgressUpdate, UrgingLetter
 
-from .conftest import sample_plan_json
+from .conftest import PASSWORD, sample_plan_json
 
 ROLES = ("admin", "standing", "focal", "leader", "viewer", "other_focal", "anonymous")
 LOGIN_URL = "/dang-nhap/"
@@ -138,6 +141,11 @@ def managers(status: int) -> dict[str, int]:
     return expect(status, status, 403, 403, 403, 403)
 
 
+def admin_only(status: int = 200) -> dict[str, int]:
+    """The system administrator only (not the standing agency)."""
+    return expect(status, 403, 403, 403, 403, 403)
+
+
 def justice_officers(status: int, refused: int = 403) -> dict[str, int]:
     """Managers plus Sở Tư pháp's focal officer and leader (the draft's and own_plan's agency)."""
     return expect(status, status, status, status, refused, refused)
@@ -176,6 +184,16 @@ def _draft(w: World) -> dict[str, Any]:
 
 def _fresh(w: World) -> ImportDraft:
     return ImportDraft.objects.get(pk=w.draft.pk)
+
+
+def _stuck_draft(w: World) -> dict[str, Any]:
+    """A draft of Sở Tư pháp's focal officer whose reading never finished (its worker died) and has been silent
+    for longer than DONDOC_STUCK_JOB_MINUTES: its reading may be restarted."""
+    draft = ImportDraft.objects.filter(status=ImportDraft.Status.QUEUED).first()
+    if draft is None:
+        draft = start_import(w.users["focal"], small_plan_upload("ke-hoach-dang-doc.txt"))  # queued, never read here
+        ImportDraft.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    return {"pk": draft.pk}
 
 
 def _deadline_edited(w: World) -> bool:
@@ -361,6 +379,18 @@ def _dossier_import(w: World, headers: str = EXPORT_HEADERS) -> DossierImport:
     return imp
 
 
+def _stuck_import(w: World) -> dict[str, Any]:
+    """An import queued but never run (its worker died), silent for longer than DONDOC_STUCK_JOB_MINUTES."""
+    from dondoc.indicators import services as indicator_services
+
+    imp = DossierImport.objects.filter(state=DossierImport.State.QUEUED).first()
+    if imp is None:
+        source = indicator_services.create_source("Hệ thống một cửa", actor=w.users["admin"])
+        imp = indicator_services.start_import(w.users["standing"], _export(), source=source)  # the job never runs
+        DossierImport.objects.filter(pk=imp.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    return {"pk": imp.pk}
+
+
 def _done_import(w: World) -> dict[str, Any]:
     imp = _dossier_import(w)
     assert imp.state == DossierImport.State.DONE, imp.message
@@ -501,6 +531,18 @@ def _public(w: World) -> dict[str, Any]:
     return {"pk": w.plan.pk}
 
 
+def _lockout(w: World) -> dict[str, Any]:
+    """The viewer's user name locked out at one address (django-axes' record of the failures)."""
+    AccessAttempt.objects.get_or_create(
+        username="nguoixem", ip_address="10.0.0.9", user_agent="thu-nghiem",
+        defaults={"failures_since_start": 5, "attempt_time": timezone.now(), "get_data": "", "post_data": "",
+                  "http_accept": "", "path_info": LOGIN_URL})
+    return {"username": "nguoixem", "ip": "10.0.0.9"}
+
+
+NEW_PASSWORD = "mot-mat-khau-moi-du-dai"
+
+
 NOBODY_404 = expect(404, 404, 404, 404, 404, 404, anonymous=404)  # the public page, off by default
 JUSTICE_SCORECARD = expect(200, 200, 200, 200, 404, 404)  # another agency's scorecard does not exist for you
 AGENCY_WRITES = expect(403, 403, 302, 302, 404, 404)  # the agency's officers, not the council
@@ -512,6 +554,20 @@ EXPECTATIONS: dict[str, list[Case]] = {
     # accounts
     "login": [Case("GET", expect(200, 200, 200, 200, 200, 200, anonymous=200))],
     "logout": [Case("GET", POST_ONLY), Case("POST", everyone(302))],
+    # one's own password: everyone signed in; the user audit and unlocking a sign-in: the system administrator only
+    "password_change": [
+        Case("GET", everyone()),
+        Case("POST", everyone(302), data=lambda w: {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                                                    "new_password2": NEW_PASSWORD},
+             effect=lambda w: any(u.check_password(NEW_PASSWORD) for u in User.objects.all())),
+    ],
+    "user_audit": [Case("GET", admin_only()),
+                   Case("GET", admin_only(), data=lambda w: {"q": "nguoi xem", "su_kien": "auth.login", "trang": 2})],
+    "user_unlock": [
+        Case("GET", POST_ONLY),
+        Case("POST", admin_only(302), data=_lockout,
+             effect=lambda w: not AccessAttempt.objects.filter(username="nguoixem").exists()),
+    ],
     # home, search, health
     "home": [Case("GET", everyone())],
     # one's own notifications: everyone signed in
@@ -657,6 +713,11 @@ EXPECTATIONS: dict[str, list[Case]] = {
         Case("POST", justice_officers(302, 404), kwargs=_draft,
              effect=lambda w: _fresh(w).status == ImportDraft.Status.DISCARDED),
     ],
+    "import_restart": [
+        Case("GET", POST_ONLY, kwargs=_stuck_draft),
+        Case("POST", justice_officers(302, 404), kwargs=_stuck_draft,
+             effect=lambda w: AuditEvent.objects.filter(action="import.restart").exists()),
+    ],
     # the overdue board and urging letters: the standing agency; a letter is also read by the agency it is sent to
     "overdue_board": [Case("GET", managers(200)),
                       Case("GET", managers(200), data=lambda w: {"q": "ra soat", "theo": "linh_vuc", "nam": 2025})],
@@ -771,6 +832,11 @@ EXPECTATIONS: dict[str, list[Case]] = {
              or DossierImport.objects.filter(state=DossierImport.State.DONE).exists()),
     ],
     "dossier_import_errors": [Case("GET", managers(200), kwargs=_rejected_import)],
+    "dossier_import_restart": [
+        Case("GET", POST_ONLY, kwargs=_stuck_import),
+        Case("POST", managers(302), kwargs=_stuck_import,
+             effect=lambda w: AuditEvent.objects.filter(action="dossiers.restart").exists()),
+    ],
     "dossier_staffing": [
         Case("GET", managers(200)),
         Case("POST", managers(302), data=lambda w: {"agency": w.agencies["justice"].pk, "year": 2025, "officers": 4},

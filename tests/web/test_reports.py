@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -60,7 +61,8 @@ def justice_task(plan: Plan) -> Task:
 
 
 def login(client: Client, user: User) -> Client:
-    assert client.login(username=user.username, password=PASSWORD)
+    # django-axes checks every sign-in against its lockouts: authenticate() needs a request
+    assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

@@ -133,7 +133,7 @@ def test_install_from_the_page_saves_the_tree_with_its_totals(shipped: Path, use
     assert detail.context["totals"].total_ok and detail.context["totals"].survey_ok
     assert "khớp tổng các lĩnh vực (10)" in html
     assert [n.criterion.code for n in detail.context["nodes"]][:3] == ["1", "1.1", "1.1.1"]
-    assert 'style="padding-left: 3rem"' in html  # a sub-criterion is indented by its depth
+    assert 'class="depth-3' in html and '<td class="indent">' in html  # indented by its depth (app.css)
     assert "Thêm lĩnh vực" in html and "Thêm mục con" in html
 
 

@@ -3,7 +3,9 @@ recurring periods, the at-risk rule) and the task page, work queue and extension
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,7 +31,18 @@ from .conftest import make_user, sample_plan_json
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-DOCX = b"PK\x03\x04" + b"\x00" * 60  # only the first bytes are checked
+
+
+def _docx() -> bytes:
+    """The smallest ZIP that is a DOCX by its table of contents (what dondoc.web.uploads checks)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+DOCX = _docx()
 
 
 def pdf(name: str = "ket-qua.pdf", data: bytes = PDF) -> SimpleUploadedFile:

@@ -1,10 +1,49 @@
 // dondoc: small progressive enhancements; every page also works without JavaScript.
 "use strict";
 
+// The CSRF token from the page's own forms (every page has one: the language switcher); the cookie is HttpOnly in
+// production.
 function csrfToken() {
+  const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+  if (field) return field.value;
   const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : "";
 }
+
+// No inline handlers (Content Security Policy): a form with data-confirm asks first; a select with data-autosubmit
+// submits its form when changed.
+function confirmBeforeSubmit(event) {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}
+
+function autoSubmit(event) {
+  const field = event.target;
+  if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) field.form.submit();
+}
+
+// A PAR-Index criterion's form: show only the settings of the chosen rule (without JavaScript every field stays
+// visible).
+function criterionRuleFields(form) {
+  const part = (name) => form.querySelector(".field-" + name);
+  const show = (name, on) => { const el = part(name); if (el) el.style.display = on ? "" : "none"; };  // CSSOM: allowed
+  const update = () => {
+    const rule = form.elements.rule ? form.elements.rule.value : "";
+    const linear = form.elements.mode ? form.elements.mode.value === "linear" : false;
+    show("metric", rule === "metric"); show("mode", rule === "metric");
+    show("bands", rule === "metric" && !linear);
+    show("zero_at", rule === "metric" && linear); show("full_at", rule === "metric" && linear);
+    show("area", rule === "tasks"); show("self_assessed", rule !== "survey");
+  };
+  form.addEventListener("change", update);
+  update();
+}
+
+document.addEventListener("submit", confirmBeforeSubmit, true);
+document.addEventListener("change", autoSubmit);
 
 // Import progress: poll the draft's status until it is read, then reload into the review.
 function watchImport(box) {
@@ -147,4 +186,5 @@ document.addEventListener("DOMContentLoaded", () => {
   if (progress) watchImport(progress);
   document.querySelectorAll("table.review[data-edit-url]").forEach(editableReview);
   document.querySelectorAll("input.agency-pick").forEach(agencyPicker);
+  document.querySelectorAll("form[data-rule-fields]").forEach(criterionRuleFields);
 });
