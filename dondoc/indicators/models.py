@@ -88,6 +88,9 @@ class DossierImport(models.Model):
     message = models.TextField("thông báo", blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moved on by every step of the job: an import queued or running whose time stands still is stuck (its worker
+    # died) and may be started again (services.restart_import).
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -6,7 +6,7 @@ import csv
 import io
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from dondoc.agencies.models import Agency
 from dondoc.agencies.naming import guess_level
 from dondoc.audit.services import diff, record
 from dondoc.plans.models import ReportPeriod, Target
+from dondoc.web import uploads
 
 from .dossiers import compute, pipeline, reading, schema
 from .dossiers.normalise import AgencyRef, check_mapping
@@ -31,7 +32,7 @@ from .models import CounterStaffing, DossierImport, DossierSource, ServiceIndexI
 
 log = logging.getLogger(__name__)
 
-ACCEPTED_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx"}
+EXPORT_KINDS = ("csv", "txt", "xlsx")  # dondoc.web.uploads.KINDS
 ERRORS_SHOWN = 200
 # The directory's level codes → the export's three administrative levels.
 _EXPORT_LEVEL = {"province": "province", "department": "province", "central": "province",
@@ -83,15 +84,10 @@ def start_import(user: Any, upload: UploadedFile, *, source: DossierSource, enco
                  skip_bad_rows: bool = False) -> DossierImport:
     """Keep the uploaded export, read its header row, and queue it when the source's saved mapping fits;
     otherwise the import waits for the officer to map its columns. Raises ValidationError (Vietnamese)."""
-    name = Path(upload.name or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
-        raise ValidationError(f"Định dạng “{suffix or name}” chưa được hỗ trợ. Hãy tải lên tệp CSV hoặc XLSX "
-                              "xuất từ Hệ thống thông tin giải quyết TTHC.")
-    if not upload.size:
-        raise ValidationError("Tệp rỗng.")
-    if upload.size > max_upload_bytes():
-        raise ValidationError(f"Tệp lớn hơn giới hạn {settings.DONDOC_DOSSIER_MAX_MB:g} MB.")
+    # CSV/TXT must be text, XLSX a workbook; a large province's XLSX may inflate beyond the default zip bound
+    checked = uploads.check_upload(upload, kinds=EXPORT_KINDS, max_bytes=max_upload_bytes(),
+                                   max_unpacked=max(uploads.MAX_UNPACKED, 20 * (upload.size or 0)))
+    name = checked.name
     imp = DossierImport(source=source, original_name=name, size=upload.size, uploaded_by=user,
                         encoding=encoding or source.encoding, skip_bad_rows=skip_bad_rows)
     imp.file.save(name, upload, save=False)
@@ -145,9 +141,39 @@ def confirm_mapping(imp: DossierImport, mapping: dict[str, str], *, actor: Any) 
 def _queue(imp: DossierImport, mapping: dict[str, str]) -> None:
     from .tasks import import_dossiers  # the task module imports this one
 
-    DossierImport.objects.filter(pk=imp.pk).update(stage="Đang chờ xử lý")
+    DossierImport.objects.filter(pk=imp.pk).update(stage="Đang chờ xử lý", updated_at=timezone.now())
     pk = imp.pk
     transaction.on_commit(lambda: import_dossiers(pk, mapping))
+
+
+def is_stuck(imp: DossierImport) -> bool:
+    """Queued or running, and nothing moved for DONDOC_STUCK_JOB_MINUTES: its worker died (killed, restarted)."""
+    return (imp.state in {DossierImport.State.QUEUED, DossierImport.State.RUNNING}
+            and imp.updated_at < timezone.now() - timedelta(minutes=settings.DONDOC_STUCK_JOB_MINUTES))
+
+
+@transaction.atomic
+def restart_import(imp: DossierImport, *, actor: Any) -> DossierImport:
+    """Queue a stuck import again. What a killed run left is harmless: the store swaps a generation in whole or
+    not at all, and a merge it did finish is recognised by its tag and not counted twice."""
+    imp = DossierImport.objects.select_for_update().select_related("source").get(pk=imp.pk)
+    if not is_stuck(imp):
+        if imp.finished:
+            raise ValidationError("Lần nhập này đã kết thúc; hãy tải tệp lên lại nếu muốn nhập lại.")
+        if imp.state == DossierImport.State.MAPPING:
+            raise ValidationError("Lần nhập đang chờ ánh xạ cột; hãy ánh xạ cột để tiếp tục.")
+        raise ValidationError(f"Lần nhập vẫn đang được xử lý; chỉ chạy lại được khi không có tiến triển trong "
+                              f"{settings.DONDOC_STUCK_JOB_MINUTES} phút.")
+    mapping = mapping_for(imp.source, imp.headers)
+    problems = mapping_problems(imp.headers, mapping)
+    state = DossierImport.State.MAPPING if problems else DossierImport.State.QUEUED
+    DossierImport.objects.filter(pk=imp.pk).update(state=state, progress=0.0, stage="", updated_at=timezone.now())
+    record(actor, "dossiers.restart", imp, summary=imp.original_name,
+           changes={"state": [imp.state, state], "stage": imp.stage})
+    if not problems:
+        _queue(imp, mapping)
+    imp.refresh_from_db()
+    return imp
 
 
 _STAGES = {"read": ("Đang đọc tệp", 0.0, 0.35), "check": ("Đang kiểm tra từng dòng", 0.35, 0.6),
@@ -160,7 +186,7 @@ def run_import(import_id: int, mapping: dict[str, str]) -> DossierImport:
     if imp.state not in {DossierImport.State.QUEUED, DossierImport.State.RUNNING}:
         return imp
     DossierImport.objects.filter(pk=imp.pk).update(state=DossierImport.State.RUNNING, progress=0.0,
-                                                   stage=_STAGES["read"][0])
+                                                   stage=_STAGES["read"][0], updated_at=timezone.now())
     last = [0.0]
 
     def progress(stage: str, fraction: float) -> None:
@@ -168,12 +194,13 @@ def run_import(import_id: int, mapping: dict[str, str]) -> DossierImport:
         value = start + (end - start) * max(0.0, min(1.0, fraction))
         if value - last[0] >= 0.02 or fraction in (0.0, 1.0):
             last[0] = value
-            DossierImport.objects.filter(pk=import_id).update(stage=label, progress=round(value, 3))
+            DossierImport.objects.filter(pk=import_id).update(stage=label, progress=round(value, 3),
+                                                              updated_at=timezone.now())
 
     try:
         result = pipeline.import_export(Path(imp.file.path), dossier_store(), mapping, agency_lookup(),
                                         encoding=imp.encoding or None, skip_bad_rows=imp.skip_bad_rows,
-                                        progress=progress)
+                                        progress=progress, tag=f"dossier-import-{imp.pk}")
     except reading.ExportError as exc:
         _finish(imp, DossierImport.State.FAILED, message=str(exc))
         return imp
@@ -198,12 +225,14 @@ def run_import(import_id: int, mapping: dict[str, str]) -> DossierImport:
             f"Không nhập: {errors.height:,} trong {result.total:,} dòng có lỗi. Sửa tệp rồi tải lên lại, hoặc chọn "
             "“bỏ qua các dòng lỗi”.").replace(",", "."))
         return imp
-    DossierImport.objects.filter(pk=imp.pk).update(stage="Đang cập nhật số liệu chỉ tiêu", progress=0.9)
+    DossierImport.objects.filter(pk=imp.pk).update(stage="Đang cập nhật số liệu chỉ tiêu", progress=0.9,
+                                                   updated_at=timezone.now())
     refresh_actuals()
-    _finish(imp, DossierImport.State.DONE, message="")
-    record(imp.uploaded_by, "dossiers.import", imp, summary=imp.original_name,
-           changes={"total": result.total, "inserted": result.inserted, "updated": result.updated,
-                    "errors": errors.height})
+    with transaction.atomic():  # done and audited together, or neither (the job is then restarted)
+        _finish(imp, DossierImport.State.DONE, message="")
+        record(imp.uploaded_by, "dossiers.import", imp, summary=imp.original_name,
+               changes={"total": result.total, "inserted": result.inserted, "updated": result.updated,
+                        "errors": errors.height})
     return imp
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ho-so/nhap/<int:pk>/tien-do/", views.dossier_import_status, name="dossier_import_status"),
     path("ho-so/nhap/<int:pk>/anh-xa/", views.dossier_import_mapping, name="dossier_import_mapping"),
     path("ho-so/nhap/<int:pk>/dong-loi.csv", views.dossier_import_errors, name="dossier_import_errors"),
+    path("ho-so/nhap/<int:pk>/chay-lai/", views.dossier_import_restart, name="dossier_import_restart"),
     path("ho-so/nhan-su/", views.staffing, name="dossier_staffing"),
     path("ho-so/chi-so/", views.indicators, name="indicators"),
     path("ho-so/chi-so-766/", views.service_index_view, name="service_index"),

@@ -174,7 +174,20 @@ def _import(request: HttpRequest, pk: int) -> DossierImport:
 
 def dossier_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     imp = _import(request, pk)
-    return render(request, "indicators/import_detail.html", {"imp": imp})
+    return render(request, "indicators/import_detail.html", {
+        "imp": imp, "stuck": services.is_stuck(imp), "stuck_minutes": settings.DONDOC_STUCK_JOB_MINUTES})
+
+
+@require_POST
+def dossier_import_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run again an import whose job stopped (its worker was killed or restarted)."""
+    imp = _import(request, pk)
+    try:
+        services.restart_import(imp, actor=request.user)
+        messages.success(request, _("Đã cho chạy lại lần nhập."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("dossier_import_detail", pk=imp.pk)
 
 
 def dossier_import_status(request: HttpRequest, pk: int) -> JsonResponse:

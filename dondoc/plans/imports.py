@@ -8,6 +8,7 @@ the officer saw.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from dondoc.accounts import policy
 from dondoc.agencies import services as agencies
@@ -25,11 +27,12 @@ from dondoc.importer import PlanImportError, read_plan
 from dondoc.importer.normalise.agencies import split_agencies
 from dondoc.importer.normalise.deadline import parse_schedule
 from dondoc.importer.text import fold, key
+from dondoc.web import uploads
 
 from .models import ImportDraft, Plan
 from .services import store_plan
 
-ACCEPTED_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf", ".xlsx", ".odt", ".doc"}
+PLAN_KINDS = ("docx", "pdf", "xlsx", "odt", "doc", "html", "txt")  # dondoc.web.uploads.KINDS
 EDITABLE_FIELDS = {"number", "content", "output", "lead", "coordinating", "deadline", "funding", "note"}
 AGENCY_ACTIONS = {"map", "create", "group"}
 # Which importer warnings a corrected cell settles.
@@ -52,17 +55,10 @@ def file_hash(chunks: Any) -> str:
 def start_import(user: Any, upload: UploadedFile, *, year: int | None = None,
                  parent_plan: Plan | None = None) -> ImportDraft:
     """Check and keep the uploaded file, then queue its reading. Raises ValidationError (Vietnamese)."""
-    name = Path(upload.name or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
-        raise ValidationError(f"Định dạng “{suffix or name}” chưa được hỗ trợ. Hãy tải lên tệp "
-                              + ", ".join(sorted(ACCEPTED_SUFFIXES)) + ".")
-    if upload.size is not None and upload.size > max_upload_bytes():
-        raise ValidationError(f"Tệp lớn hơn giới hạn {settings.DONDOC_IMPORT_MAX_MB:g} MB.")
-    if not upload.size:
-        raise ValidationError("Tệp rỗng.")
-    digest = file_hash(upload.chunks())
-    upload.seek(0)
+    # the import engine reads a plan by its content (legal sites serve HTML pages as .doc): any accepted kind will do
+    checked = uploads.check_upload(upload, kinds=PLAN_KINDS, max_bytes=max_upload_bytes(), by_content=True,
+                                   digest=True)
+    name, digest = checked.name, checked.sha256
     draft = ImportDraft(uploaded_by=user, agency=user.agency, original_name=name, file_hash=digest,
                         size=upload.size, year_hint=year, parent_plan=parent_plan, stage="Đang chờ đọc tệp")
     draft.file.save(name, upload, save=False)
@@ -74,29 +70,63 @@ def start_import(user: Any, upload: UploadedFile, *, year: int | None = None,
     return draft
 
 
-def _progress(draft: ImportDraft, status: str, progress: int, stage: str) -> None:
-    ImportDraft.objects.filter(pk=draft.pk).update(status=status, progress=progress, stage=stage)
+_BEING_READ = {ImportDraft.Status.QUEUED, ImportDraft.Status.READING}
+
+
+def _progress(draft: ImportDraft, status: str, progress: int, stage: str) -> bool:
+    """Move a draft that is waiting or being read on; False when it no longer is (read by a restarted run,
+    discarded): a run overtaken that way stops and never undoes the officer's corrections."""
+    return bool(ImportDraft.objects.filter(pk=draft.pk, status__in=_BEING_READ).update(
+        status=status, progress=progress, stage=stage, updated_at=timezone.now()))
+
+
+def is_stuck(draft: ImportDraft) -> bool:
+    """Waiting or being read, and nothing moved for DONDOC_STUCK_JOB_MINUTES: its worker died (killed, restarted)."""
+    return (draft.status in _BEING_READ
+            and draft.updated_at < timezone.now() - timedelta(minutes=settings.DONDOC_STUCK_JOB_MINUTES))
+
+
+@transaction.atomic
+def restart_reading(draft: ImportDraft, *, actor: Any) -> ImportDraft:
+    """Queue the reading of a stuck draft again (reading writes nothing but the draft's own fields)."""
+    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.status not in _BEING_READ:
+        raise ValidationError("Bản nhập này đã đọc xong, không cần đọc lại.")
+    if not is_stuck(draft):
+        raise ValidationError(f"Tệp vẫn đang được đọc; chỉ đọc lại được khi không có tiến triển trong "
+                              f"{settings.DONDOC_STUCK_JOB_MINUTES} phút.")
+    record(actor, "import.restart", draft, summary=draft.original_name,
+           changes={"status": draft.status, "stage": draft.stage})
+    _progress(draft, ImportDraft.Status.QUEUED, 0, "Đang chờ đọc lại tệp")
+    from .tasks import read_import  # the job queue's task module imports this one
+
+    pk = draft.pk
+    transaction.on_commit(lambda: read_import(pk))
+    draft.refresh_from_db()
+    return draft
 
 
 def read_draft(draft_id: int) -> None:
     """The job: read the file with the import engine and keep its Plan JSON on the draft."""
     draft = ImportDraft.objects.get(pk=draft_id)
-    if draft.status not in {ImportDraft.Status.QUEUED, ImportDraft.Status.READING}:
+    if draft.status not in _BEING_READ:
         return
-    _progress(draft, ImportDraft.Status.READING, 20, "Đang đọc văn bản")
+    if not _progress(draft, ImportDraft.Status.READING, 20, "Đang đọc văn bản"):
+        return
     try:
         with draft.file.open("rb") as fh:
             data = fh.read(max_upload_bytes() + 1)
         plan = read_plan(data, filename=draft.original_name, year=draft.year_hint, max_bytes=max_upload_bytes())
     except PlanImportError as exc:
-        ImportDraft.objects.filter(pk=draft.pk).update(status=ImportDraft.Status.FAILED, progress=100,
-                                                       stage="Không đọc được", error=exc.message)
+        ImportDraft.objects.filter(pk=draft.pk, status=ImportDraft.Status.READING).update(
+            status=ImportDraft.Status.FAILED, progress=100, stage="Không đọc được", error=exc.message)
         return
-    _progress(draft, ImportDraft.Status.READING, 80, "Đang đối chiếu cơ quan và kế hoạch đã có")
+    if not _progress(draft, ImportDraft.Status.READING, 80, "Đang đối chiếu cơ quan và kế hoạch đã có"):
+        return
     plan_json = plan.to_dict()
     replaces = find_same_plan(plan_json, draft.file_hash)
-    ImportDraft.objects.filter(pk=draft.pk).update(status=ImportDraft.Status.READY, progress=100, stage="Chờ duyệt",
-                                                   plan_json=plan_json, replaces=replaces)
+    ImportDraft.objects.filter(pk=draft.pk, status=ImportDraft.Status.READING).update(
+        status=ImportDraft.Status.READY, progress=100, stage="Chờ duyệt", plan_json=plan_json, replaces=replaces)
 
 
 def find_same_plan(plan_json: dict[str, Any], digest: str) -> Plan | None:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("nhap/<int:pk>/co-quan/", views.import_choose_agency, name="import_choose_agency"),
     path("nhap/<int:pk>/luu/", views.import_confirm, name="import_confirm"),
     path("nhap/<int:pk>/huy/", views.import_discard, name="import_discard"),
+    path("nhap/<int:pk>/doc-lai/", views.import_restart, name="import_restart"),
 ]

@@ -32,7 +32,8 @@ def email_text(user: User, title: str, body: str, url: str, link_text: str) -> s
 
 def notify(user: User, *, kind: str, key: str, title: str, body: str = "", url: str = "",
            task: Task | None = None, link_text: str = "Xem chi tiết") -> Notification | None:
-    """Create the notification and e-mail it; None when this user already had this key."""
+    """Create the notification and e-mail it (once the caller's transaction commits); None when this user already
+    had this key."""
     try:
         with transaction.atomic():
             note = Notification.objects.create(user=user, kind=kind, key=key[:200], title=title[:300], body=body,
@@ -40,12 +41,17 @@ def notify(user: User, *, kind: str, key: str, title: str, body: str = "", url: 
     except IntegrityError:
         return None
     if user.email:
-        sent = send_mail(f"[dondoc] {title}", email_text(user, title, body, url, link_text),
-                         settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
-        if sent:
-            Notification.objects.filter(pk=note.pk).update(emailed=True)
-            note.emailed = True
+        # Sent once the caller's transaction commits (at once outside one): a change rolled back, or a process
+        # killed before its commit, must not have been announced by e-mail.
+        message = (f"[dondoc] {title}", email_text(user, title, body, url, link_text), user.email)
+        transaction.on_commit(lambda: _email(note, *message))
     return note
+
+
+def _email(note: Notification, subject: str, text: str, address: str) -> None:
+    if send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True):
+        Notification.objects.filter(pk=note.pk).update(emailed=True)
+        note.emailed = True
 
 
 def task_url(task: Task) -> str:

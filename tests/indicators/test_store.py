@@ -308,3 +308,53 @@ def test_concurrent_merges_lose_nothing(root):
     assert errors == []
     assert s.count() == 20
     assert len(generations(root)) == 2
+
+
+# --- tagged merges: a job run again after a crash does not merge twice ---------------------------------------------
+
+
+def test_a_tag_merged_again_changes_nothing_and_answers_the_first_merge(root):
+    s = DossierStore(root)
+    s.merge(frame([dossier("A"), dossier("B")]), tag="import-1")
+    first = s.current_path()
+    done = s.merge(frame([dossier("B"), dossier("C")]), tag="import-2")
+    assert done == MergeResult(inserted=1, updated=1, total=3)
+    path, names = s.current_path(), files(root)
+    assert names == {"CURRENT", ".lock", *gen(first), *gen(path)}  # the record is inside a generation's file
+    # the job killed after the swap, run again: the same rows under the same tag
+    assert s.merge(frame([dossier("B"), dossier("C")]), tag="import-2") == done
+    assert (s.current_path(), files(root), s.count()) == (path, names, 3)  # no new generation
+    assert s.merges() == {"import-1": MergeResult(2, 0, 2), "import-2": done}
+    # an earlier tag is remembered across generations, an untagged merge carries the record on
+    assert s.merge(frame([dossier("A")]), tag="import-1") == MergeResult(2, 0, 2) and s.current_path() == path
+    assert s.merge(frame([dossier("C")])) == MergeResult(0, 1, 3) and s.current_path() != path
+    assert s.merges() == {"import-1": MergeResult(2, 0, 2), "import-2": done}
+    assert s.merge(frame([dossier("B")]), tag="import-2") == done and s.count() == 3
+
+
+def test_merge_records_are_bounded_and_go_with_the_store(root, monkeypatch):
+    monkeypatch.setattr(store_mod, "MERGES_KEPT", 3)
+    s = DossierStore(root)
+    for n in range(5):
+        s.merge(frame([dossier(f"T{n}")]), tag=f"import-{n}")
+    assert list(s.merges()) == ["import-2", "import-3", "import-4"]  # the newest, oldest first
+    assert s.merges()["import-4"] == MergeResult(1, 0, 5)
+    s.clear()
+    assert s.merges() == {}
+    assert DossierStore(root.parent / "never").merges() == {}
+
+
+def test_a_tagged_merge_killed_before_the_swap_is_merged_when_run_again(root, monkeypatch):
+    s = DossierStore(root)
+    s.merge(frame([dossier("A")]), tag="import-1")
+    path, names = s.current_path(), files(root)
+
+    def crash(self, target):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(DossierStore, "_swap", crash)
+    with pytest.raises(KeyboardInterrupt):
+        s.merge(frame([dossier("B")]), tag="import-2")
+    monkeypatch.undo()
+    assert (s.current_path(), files(root)) == (path, names) and "import-2" not in s.merges()
+    assert s.merge(frame([dossier("B")]), tag="import-2") == MergeResult(1, 0, 2)  # the retry merges

@@ -151,15 +151,18 @@ def test_closed_tasks_and_done_periods_are_not_reminded(plan: Plan, people: dict
     assert f"due_soon:occurrence:{q3.pk}:2025-09-14" in keys  # Quý III was not
 
 
-def test_each_notification_goes_out_once_however_often_the_job_runs(plan: Plan, people: dict[str, User]) -> None:
+def test_each_notification_goes_out_once_however_often_the_job_runs(plan: Plan, people: dict[str, User],
+                                                                    django_capture_on_commit_callbacks: Any) -> None:
     day = date(2025, 6, 23)
-    first = reminders.send_reminders(day)
+    with django_capture_on_commit_callbacks(execute=True):  # e-mails go once the job's writes are committed
+        first = reminders.send_reminders(day)
     assert first.sent[Notification.Kind.DUE_SOON] == 2  # task 1 to Sở Tư pháp's two officers
     assert first.sent[Notification.Kind.OVERDUE] == 2  # Quý I and II/2025 of task 2 to Sở Nội vụ's officer
     count, outbox = Notification.objects.count(), len(mail.outbox)
     assert count == outbox == 4
     for _ in range(3):
-        again = reminders.send_reminders(day)
+        with django_capture_on_commit_callbacks(execute=True):
+            again = reminders.send_reminders(day)
         assert not again.sent and again.occurrences_created == 0
     assert Notification.objects.count() == count and len(mail.outbox) == outbox
     assert Counter(Notification.objects.values_list("user_id", "key")).most_common(1)[0][1] == 1
@@ -212,7 +215,8 @@ def test_users_without_email_are_notified_in_the_app(plan: Plan, people: dict[st
 
 # --- the weekly digest ------------------------------------------------------------------------------------------
 
-def test_weekly_digest_once_per_week_to_the_standing_agency(plan: Plan, people: dict[str, User]) -> None:
+def test_weekly_digest_once_per_week_to_the_standing_agency(plan: Plan, people: dict[str, User],
+                                                           django_capture_on_commit_callbacks: Any) -> None:
     second_standing = make_user("thuongtruc2", Role.STANDING, people["standing"].agency)
     monday = date(2025, 7, 7)  # task 1 is late (30/06); Quý I and II/2025 of task 2 too
     sent = 0
@@ -234,7 +238,8 @@ def test_weekly_digest_once_per_week_to_the_standing_agency(plan: Plan, people: 
     assert first.url == reverse("overdue_board")  # the board the standing agency urges from
 
     # the week of 14/09: Quý III/2025 of task 2 falls due on Sunday 14/09
-    reminders.send_digest(date(2025, 9, 8))
+    with django_capture_on_commit_callbacks(execute=True):  # e-mails go once the job's writes are committed
+        reminders.send_digest(date(2025, 9, 8))
     september = Notification.objects.get(user=second_standing, key="digest:2025-W37")
     assert "Đến hạn trong tuần (08/09–14/09/2025): 1" in september.body
     assert "- 14/09/2025: Quý III/2025 — 2. Kiểm tra công tác cải cách hành chính" in september.body
@@ -265,7 +270,8 @@ def _expected_items(plan: Plan, before: date) -> set[str]:
     return refs
 
 
-def test_a_seed_plan_year_recurring_periods_and_reminders(people: dict[str, User], settings: Any) -> None:
+def test_a_seed_plan_year_recurring_periods_and_reminders(people: dict[str, User], settings: Any,
+                                                          django_capture_on_commit_callbacks: Any) -> None:
     path = seed("000")
     settings.DONDOC_COMPLETION_NEEDS_APPROVAL = False
     plan, _ = import_document(path, actor=people["admin"])
@@ -291,8 +297,8 @@ def test_a_seed_plan_year_recurring_periods_and_reminders(people: dict[str, User
                        and t.lead_agency_ids() & officers.keys())
     done_period: Milestone | None = None
     for day in _weeks(date(2021, 1, 1), date(2022, 1, 7)):
-        with time_machine.travel(at(day), tick=False):
-            reminders.send_reminders()
+        with time_machine.travel(at(day), tick=False), django_capture_on_commit_callbacks(execute=True):
+            reminders.send_reminders()  # its e-mails go once its writes are committed
         if day == date(2021, 1, 1):
             first_week = Milestone.objects.filter(task__plan=plan, kind=Milestone.Kind.OCCURRENCE).count()
         if day == date(2021, 6, 4):  # the agencies report some work before it is late
@@ -414,7 +420,8 @@ def redis_huey() -> Iterator[Any]:
         huey.storage.flush_all()
 
 
-def test_reminders_through_a_redis_queue(redis_huey: Any, plan: Plan, people: dict[str, User]) -> None:
+def test_reminders_through_a_redis_queue(redis_huey: Any, plan: Plan, people: dict[str, User],
+                                         django_capture_on_commit_callbacks: Any) -> None:
     from dondoc.tracking import tasks
 
     # the same job functions, registered on a Redis-backed Huey as a worker with DONDOC_QUEUE=redis://… has them
@@ -432,7 +439,8 @@ def test_reminders_through_a_redis_queue(redis_huey: Any, plan: Plan, people: di
         assert redis_huey.storage.conn.llen(redis_huey.storage.queue_key) == 1  # the message is in Redis
         task = redis_huey.dequeue()  # … and a worker reads it back and runs it
         assert isinstance(task, daily.task_class) and redis_huey.pending_count() == 0
-        result = redis_huey.execute(task)  # (Huey keeps no result of periodic tasks: the value is returned)
+        with django_capture_on_commit_callbacks(execute=True):  # e-mails go once the job's writes are committed
+            result = redis_huey.execute(task)  # (Huey keeps no result of periodic tasks: the value is returned)
     assert result == {"day": "2025-06-23", "occurrences_created": 4, "due_soon": 2, "overdue": 2}
     assert len(notes(people["focal"], Notification.Kind.DUE_SOON)) == 1
     assert len(mail.outbox) == 4

@@ -26,10 +26,11 @@ class ImportResult:
 
 def import_export(path: Path, store: DossierStore, mapping: Mapping[str, str], agencies: AgencyLookup, *,
                   encoding: str | None = None, skip_bad_rows: bool = False,
-                  progress: Callable[[str, float], None] | None = None) -> ImportResult:
+                  progress: Callable[[str, float], None] | None = None, tag: str = "") -> ImportResult:
     """Import one export. With bad rows and ``skip_bad_rows`` false nothing is written; with it true the
     good rows are written and the bad ones are still all listed in ``errors``. Raises reading.ExportError
-    for a file that cannot be read at all."""
+    for a file that cannot be read at all. ``tag`` names the import for the store (``DossierStore.merge``):
+    the same export imported again under the same tag, after a crash, is not merged twice."""
     def report(stage: str, fraction: float) -> None:
         if progress:
             progress(stage, fraction)
@@ -46,7 +47,7 @@ def import_export(path: Path, store: DossierStore, mapping: Mapping[str, str], a
         return ImportResult(total=checked.total, imported=0, inserted=0, updated=0, errors=checked.errors,
                             rejected=True, encoding=used_encoding)
     report("store", 0.0)
-    merged = store.merge(checked.rows) if checked.rows.height else None
+    merged = store.merge(checked.rows, tag=tag) if checked.rows.height else None
     report("store", 1.0)
     return ImportResult(total=checked.total, imported=checked.rows.height,
                         inserted=merged.inserted if merged else 0, updated=merged.updated if merged else 0,

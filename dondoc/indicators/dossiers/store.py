@@ -10,15 +10,22 @@ Beside each generation's dossiers the merge writes two small files the indicator
 dossiers themselves: daily sums per agency (``aggregates-*``, see ``AGGREGATES_SQL``) and the finished dossiers'
 processing times sorted by day (``finished-*``, for medians). A window's indicators then sum a few hundred
 thousand daily rows, whatever the number of dossiers.
+
+A merge may carry a ``tag`` (the dossier import's id). What each tagged merge did is kept in the Parquet metadata
+of the generation's daily sums file, carried from generation to generation (the last ``MERGES_KEPT``): written
+before the swap, it is published, backed up and removed with the generation. The same tag merged again (a job
+killed after the swap but before the database recorded it, then run again) changes nothing and answers what the
+first merge did, so a retried import counts its dossiers as inserted, not updated, and is not merged twice.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +87,8 @@ SELECT agency_id, level, finished_day, processing_days FROM {src}
 WHERE status_code = 1 AND finished_day IS NOT NULL ORDER BY finished_day
 """
 PARQUET = "(FORMAT parquet, COMPRESSION lz4_raw, ROW_GROUP_SIZE 122880)"
+MERGES_KEPT = 200  # tags remembered across generations: enough for any import still worth retrying
+MERGES_KEY = "dondoc_merges"
 
 
 @dataclass(frozen=True)
@@ -144,13 +153,34 @@ class DossierStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def merge(self, rows: pl.DataFrame) -> MergeResult:
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the merge lock: no merge or clear runs meanwhile (a backup copies, a restore replaces, the current
+        generation)."""
+        return self._locked()
+
+    def merges(self) -> dict[str, MergeResult]:
+        """The tagged merges the current generation holds (its own and the ones before it), oldest first."""
+        path = self.aggregates_path()
+        if path is None or not path.is_file():
+            return {}
+        with duckdb.connect() as con:
+            found = con.execute(f"SELECT key, value FROM parquet_kv_metadata('{_sql_path(path)}')").fetchall()
+        value = next((v for k, v in found if bytes(k).decode() == MERGES_KEY), None)
+        if value is None:
+            return {}
+        return {tag: MergeResult(*counts) for tag, counts in json.loads(bytes(value).decode()).items()}
+
+    def merge(self, rows: pl.DataFrame, *, tag: str = "") -> MergeResult:
         """Insert the rows, replacing stored dossiers with the same code (a re-import updates, never
-        duplicates). Codes must be unique within ``rows`` (normalise guarantees it)."""
+        duplicates). Codes must be unique within ``rows`` (normalise guarantees it). A ``tag`` already merged
+        changes nothing and returns what that merge did."""
         if list(rows.columns) != list(COLUMNS):
             raise ValueError(f"dossier rows must have the columns {list(COLUMNS)}")
         rows = rows.cast(COLUMNS)  # type: ignore[arg-type]
         with self._locked():
+            earlier = self.merges()
+            if tag and tag in earlier:
+                return earlier[tag]
             batch = self.root / f"batch-{uuid.uuid4().hex}.parquet"
             target = self.root / f"dossiers-{uuid.uuid4().hex}.parquet"
             rows.with_columns(**DERIVED).write_parquet(batch)
@@ -170,9 +200,11 @@ class DossierStore:
                     # Sorted by receipt so a window's scan skips row groups received after it ends; lz4 decodes
                     # several times faster than zstd for a file about a third larger.
                     con.execute(f"COPY ({query} ORDER BY received_at) TO '{_sql_path(target)}' {PARQUET}")
-                    _write_companions(con, target)
                     total = int(con.execute(
                         f"SELECT count(*) FROM read_parquet('{_sql_path(target)}')").fetchone()[0])
+                    result = MergeResult(inserted=rows.height - updated, updated=updated, total=total)
+                    merges = {**earlier, tag: result} if tag else earlier
+                    _write_companions(con, target, dict(list(merges.items())[-MERGES_KEPT:]))
                 for made in _companions(target):
                     _fsync(made)
                 self._swap(target)
@@ -182,7 +214,7 @@ class DossierStore:
                 raise
             finally:
                 batch.unlink(missing_ok=True)
-            return MergeResult(inserted=rows.height - updated, updated=updated, total=total)
+            return result
 
     def _swap(self, target: Path) -> None:
         previous = self.current_path()
@@ -220,10 +252,15 @@ def _companions(target: Path) -> list[Path]:
     return [target.with_name(target.name.replace("dossiers-", prefix, 1)) for prefix in GENERATION_PREFIXES]
 
 
-def _write_companions(con: duckdb.DuckDBPyConnection, dossiers: Path) -> None:
+def _write_companions(con: duckdb.DuckDBPyConnection, dossiers: Path,
+                      merges: dict[str, MergeResult] | None = None) -> None:
     src = f"read_parquet('{_sql_path(dossiers)}')"
     _, aggregates, finished = _companions(dossiers)
-    con.execute(f"COPY ({AGGREGATES_SQL.format(src=src)}) TO '{_sql_path(aggregates)}' {PARQUET}")
+    options = PARQUET
+    if merges:  # the tagged merges this generation holds, in the daily sums file's key-value metadata
+        record = json.dumps({t: [m.inserted, m.updated, m.total] for t, m in merges.items()}).replace("'", "''")
+        options = f"{PARQUET[:-1]}, KV_METADATA {{{MERGES_KEY}: '{record}'}})"
+    con.execute(f"COPY ({AGGREGATES_SQL.format(src=src)}) TO '{_sql_path(aggregates)}' {options}")
     con.execute(f"COPY ({FINISHED_SQL.format(src=src)}) TO '{_sql_path(finished)}' {PARQUET}")
 
 
