@@ -5,8 +5,8 @@ from dondoc.agencies.naming import DEFAULT_LEVELS
 
 def create_levels(apps, schema_editor):
     Level = apps.get_model("agencies", "Level")
-    for code, name, rank in DEFAULT_LEVELS:
-        Level.objects.get_or_create(code=code, defaults={"name": name, "rank": rank})
+    for code, name, rank in DEFAULT_LEVELS:  # in the database being migrated
+        Level.objects.using(schema_editor.connection.alias).get_or_create(code=code, defaults={"name": name, "rank": rank})
 
 
 class Migration(migrations.Migration):

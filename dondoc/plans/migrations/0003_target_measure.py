@@ -9,7 +9,7 @@ def bind_existing(apps, schema_editor):
     from dondoc.importer.text import key
     from dondoc.indicators.metrics import guess_level, guess_metric
 
-    for target in apps.get_model("plans", "Target").objects.all():
+    for target in apps.get_model("plans", "Target").objects.using(schema_editor.connection.alias):
         target.search_key = key(target.text)[:900]
         target.metric = guess_metric(target.text) or ""
         target.level = guess_level(target.text, float(target.value) if target.value is not None else None)

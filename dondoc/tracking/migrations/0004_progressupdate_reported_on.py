@@ -8,8 +8,9 @@ from django.utils import timezone
 def from_created_at(apps, schema_editor):  # noqa: ANN001, ANN201 - migration signature
     """Existing updates speak for the day they were recorded (in the site's time zone)."""
     ProgressUpdate = apps.get_model("tracking", "ProgressUpdate")
-    for update in ProgressUpdate.objects.only("pk", "created_at").iterator():
-        ProgressUpdate.objects.filter(pk=update.pk).update(reported_on=timezone.localtime(update.created_at).date())
+    updates = ProgressUpdate.objects.using(schema_editor.connection.alias)  # the database being migrated
+    for update in updates.only("pk", "created_at").iterator():
+        updates.filter(pk=update.pk).update(reported_on=timezone.localtime(update.created_at).date())
 
 
 class Migration(migrations.Migration):
