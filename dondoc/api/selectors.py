@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from dondoc.accounts import policy
 from dondoc.agencies.models import Agency
@@ -21,8 +22,10 @@ def agencies() -> QuerySet[Agency]:
 
 def plans(user: Any, *, year: int | None = None, agency: int | None = None,
           updated_since: datetime | None = None) -> QuerySet[Plan]:
+    # counted per plan returned (a page), not grouped over every task of the province before the page is cut
+    tasks_of_plan = Task.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk"))
     qs = (Plan.objects.filter(policy.visible_plan_filter(user)).select_related("owner")
-          .annotate(task_count=Count("tasks")).order_by("pk"))
+          .annotate(task_count=Coalesce(Subquery(tasks_of_plan.values("n")), 0)).order_by("pk"))
     if year:
         qs = qs.filter(year=year)
     if agency:

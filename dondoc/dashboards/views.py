@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -26,6 +27,9 @@ from .selectors import BUCKETS, Scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YEARS = range(2000, 2101)  # a year outside this is a typo: the latest plan year is shown instead
+# The agency tables (status and heatmap) show a page of agencies: all of a province's ≈250 would be half a megabyte
+# of HTML rendered on every visit. The charts and the XLSX keep every agency.
+AGENCY_ROWS = 50
 
 
 def _allowed(request: HttpRequest) -> None:
@@ -126,9 +130,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                     charts.height(len(level.rows))))
                       for level in rankings]
     own = request.user.agency if request.user.agency_id and not request.user.agency.is_group else None
+    page = Paginator(breakdown.rows, AGENCY_ROWS).get_page(request.GET.get("trang"))
+    offset = (page.number - 1) * AGENCY_ROWS
     return render(request, "dashboards/province.html", {
         **_common(scope, years), "areas": areas, "area_total": selectors.total_row(areas),
-        "agencies": breakdown.rows, "heatmap": breakdown.heatmap, "trend": trend, "targets": targets,
+        "agencies": page.object_list, "agency_page": page, "offset": offset,
+        "heatmap": breakdown.heatmap, "heat_rows": breakdown.heatmap.rows[offset:offset + AGENCY_ROWS],
+        "trend": trend, "targets": targets,
         "rankings": ranking_charts, "grades": grades, "charts": page_charts, "top": charts.TOP, "own_agency": own,
         "graded": [(o, OUTCOME_LABELS[o]) for o in GRADED],
     })

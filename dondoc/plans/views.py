@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -51,7 +52,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan, "sections": sections.items(), "task_count": len(tasks),
         "leads": selectors.leads_summary(plan), "timeline": selectors.timeline(plan),
         "targets": target_rows(plan.targets.all()), "can_edit_targets": policy.can_edit_targets(request.user),
-        "periods": plan.report_periods.all(), "children": plan.children.all(),
+        "periods": plan.report_periods.all(), "children": plan.children.select_related("owner"),
         "can_edit": policy.can_edit_plan(request.user, plan),
         "cascade_form": CascadeForm() if policy.is_manager(request.user) else None,
         "can_cascade_own": request.user.agency_id is not None and policy.can_cascade(request.user, request.user.agency)
@@ -147,7 +148,8 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     context: dict[str, Any] = {"draft": draft, "columns": RAW_COLUMNS, "area_names": AREA_NAMES,
                                "can_update": draft.replaces is not None
-                               and policy.can_edit_plan(request.user, draft.replaces)}
+                               and policy.can_edit_plan(request.user, draft.replaces),
+                               "stuck": imports.is_stuck(draft), "stuck_minutes": settings.DONDOC_STUCK_JOB_MINUTES}
     if draft.status == ImportDraft.Status.READY:
         data = draft.plan_json
         unknown = imports.unknown_agencies(draft)
@@ -226,6 +228,18 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Đã lưu kế hoạch “%(plan)s” với %(count)d nhiệm vụ.")
                      % {"plan": plan, "count": plan.tasks.count()})
     return redirect("plan_detail", pk=plan.pk)
+
+
+@require_POST
+def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read a draft again whose reading stopped (its worker was killed or restarted)."""
+    draft = _draft(request, pk)
+    try:
+        imports.restart_reading(draft, actor=request.user)
+        messages.success(request, _("Đã cho đọc lại tệp."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("import_review", pk=pk)
 
 
 @require_POST

@@ -12,7 +12,8 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from dondoc.agencies.models import Agency
@@ -298,20 +299,41 @@ def work_queue(today: date, *, agency_id: int | None, whole_province: bool = Fal
     overdue = open_led.filter(due_date__lt=today).order_by("due_date", "pk")
     due_soon = open_led.filter(due_date__gte=today, due_date__lte=today + timedelta(days=days)).order_by("due_date",
                                                                                                          "pk")
-    risky = [s for s in (state(t, today) for t in open_led.filter(due_date__gte=today)) if s.at_risk]
-    risky.sort(key=lambda s: (s.task.progress - (s.time_used or 0) * 100, s.task.due_date))
+    risky = _at_risk(open_led.filter(due_date__gte=today), today, limit)
     awaiting = led.filter(status=Status.AWAITING_APPROVAL).order_by("due_date", "pk")
     coordinating = coordinated.exclude(status__in=CLOSED).order_by(F("due_date").asc(nulls_last=True), "pk")
     periods = (Milestone.objects.filter(kind=Milestone.Kind.OCCURRENCE, task__in=open_led.values("pk"),
                                         due_date__lte=today + timedelta(days=days))
                .exclude(status__in=CLOSED).select_related("task", "task__plan").order_by("due_date", "pk"))
     extensions = pending_extensions().filter(task__in=led.values("pk")).order_by("created_at")
-    counts = {"overdue": overdue.count(), "due_soon": due_soon.count(), "at_risk": len(risky),
+    counts = {"overdue": overdue.count(), "due_soon": due_soon.count(), "at_risk": risky.count,
               "awaiting_approval": awaiting.count(), "coordinating": coordinating.count(),
               "periods": periods.count(), "extensions": extensions.count(), "led": led.count()}
-    return WorkQueue(overdue=states(overdue), due_soon=states(due_soon), at_risk=risky[:limit],
+    return WorkQueue(overdue=states(overdue), due_soon=states(due_soon), at_risk=risky.rows,
                      awaiting_approval=states(awaiting), coordinating=states(coordinating),
                      periods=list(periods[:limit]), extensions=list(extensions[:limit]), counts=counts)
+
+
+@dataclass
+class AtRisk:
+    count: int
+    rows: list[TaskState]  # the most behind first, at most the queue's limit
+
+
+def _at_risk(not_yet_due: QuerySet[Task], today: date, limit: int) -> AtRisk:
+    """The open tasks not yet due whose progress lags the time used (rules.at_risk). Judged on a few columns of
+    every such task (a province has thousands), then only the rows shown are read whole, with their agencies."""
+    gap = settings.DONDOC_AT_RISK_GAP
+    found = []
+    for pk, status, progress, due, issued, year in not_yet_due.order_by().values_list(
+            "pk", "status", "progress", "due_date", "plan__issued_date", "plan__year"):
+        start = issued or (date(year, 1, 1) if year else None)
+        if rules.at_risk(status, progress, start, due, today, gap):
+            found.append((progress - (rules.time_used(start, due, today) or 0) * 100, due, pk))
+    found.sort()
+    shown = [pk for _lag, _due, pk in found[:limit]]
+    tasks = tasks_with_agencies().in_bulk(shown)
+    return AtRisk(count=len(found), rows=[state(tasks[pk], today) for pk in shown])
 
 
 def queue_choices(agency_id: int | None, whole_province: bool) -> dict[str, Any]:
@@ -347,74 +369,158 @@ class BoardRow:
 
 @dataclass
 class BoardGroup:
-    """The board's rows of one lead agency or of one reform area."""
+    """One lead agency's or one reform area's overdue tasks: how many, the latest due date missed, and the most
+    late of them (all of them when the board is narrowed to this group)."""
 
     key: str
     name: str
     rows: list[BoardRow]
     agency: Agency | None = None
+    count: int = 0
+    most_days_late: int = 0
 
     @property
-    def most_days_late(self) -> int:
-        return max((r.days_late for r in self.rows), default=0)
+    def more(self) -> int:
+        return self.count - len(self.rows)
 
 
 @dataclass
 class OverdueBoard:
-    rows: list[BoardRow]
-    by_agency: list[BoardGroup]
-    by_area: list[BoardGroup]
+    total: int
+    groups: list[BoardGroup]  # the page's
+    grouped_by: str  # "co_quan" (lead agency) or "linh_vuc" (reform area)
+    page: int = 1
+    pages: int = 1
 
 
-def overdue_board(today: date, *, plan: int | None = None, year: int | None = None, area: str = "",
-                  agency: int | None = None, query: str = "") -> OverdueBoard:
-    """Open tasks past their due date, filtered (plan, plan year, area, lead agency, accent-free words) and
-    grouped by lead agency (a task with two leads is in both groups) and by reform area; most late first."""
-    qs = overdue_tasks(today)
+#: rows per group on the whole board, and agencies per page: a province has thousands of overdue tasks over some
+#: 250 agencies, and the board is for choosing whom to urge; each group links to itself, where all its rows are
+BOARD_ROWS = 10
+BOARD_GROUPS = 20
+BY_AGENCY, BY_AREA = "co_quan", "linh_vuc"
+
+
+def _overdue_filtered(today: date, *, plan: int | None, year: int | None, area: str, agency: int | None,
+                      query: str) -> QuerySet[Task]:
+    qs = open_tasks().filter(due_date__lt=today)
     if plan:
         qs = qs.filter(plan_id=plan)
     if year:
         qs = qs.filter(plan__year=year)
     if area == OTHER_AREA[0]:
-        qs = qs.filter(Q(section__isnull=True) | Q(section__area=""))
+        qs = qs.filter(Q(section__isnull=True) | Q(section__area="") | ~Q(section__area__in=list(AREA_NAMES)))
     elif area:
         qs = qs.filter(section__area=area)
     if agency:
         qs = qs.filter(pk__in=TaskAgency.objects.filter(agency_id=agency, role=TaskAgency.Role.LEAD).values("task_id"))
     for word in key(query).split():
         qs = qs.filter(search_key__contains=word)
-    rows = [BoardRow(task=t, days_late=(today - t.due_date).days,
-                     leads=[ta.agency for ta in t.task_agencies.all() if ta.role == TaskAgency.Role.LEAD])
-            for t in qs.order_by("due_date", "plan_id", "order", "pk")]
-    by_agency: dict[int | None, BoardGroup] = {}
-    for row in rows:
-        for lead in row.leads or [None]:
-            if agency and (lead is None or lead.pk != agency):
-                continue
-            group = by_agency.get(lead.pk if lead else None)
-            if group is None:
-                group = by_agency[lead.pk if lead else None] = BoardGroup(
-                    key=str(lead.pk) if lead else "", name=lead.name if lead else NO_LEAD, rows=[], agency=lead)
-            group.rows.append(row)
-    agency_groups = sorted(by_agency.values(), key=lambda g: (g.agency is None, -len(g.rows), key(g.name)))
-    by_area: dict[str, BoardGroup] = {}
-    for row in rows:
-        code = row.task.area or OTHER_AREA[0]
-        if code not in by_area:
-            by_area[code] = BoardGroup(key=code, name=AREA_NAMES.get(code, OTHER_AREA[1]), rows=[])
-        by_area[code].rows.append(row)
+    return qs
+
+
+def _area_code(area: str | None) -> str:
+    return area if area in AREA_NAMES else OTHER_AREA[0]
+
+
+def _rank(partition: Any) -> Window:
+    """Each row's place in its group, most late first (then plan and plan order)."""
+    return Window(RowNumber(), partition_by=[partition],
+                  order_by=[F("due_date").asc(), F("plan_id").asc(), F("order").asc(), F("pk").asc()])
+
+
+def _rows(tasks: QuerySet[Task], today: date) -> list[BoardRow]:
+    tasks = tasks.select_related("plan", "section").prefetch_related(
+        Prefetch("task_agencies", queryset=TaskAgency.objects.filter(role=TaskAgency.Role.LEAD)
+                 .select_related("agency")))
+    return [BoardRow(task=t, days_late=(today - t.due_date).days, leads=[ta.agency for ta in t.task_agencies.all()])
+            for t in tasks.order_by("due_date", "plan_id", "order", "pk")]
+
+
+def overdue_board(today: date, *, plan: int | None = None, year: int | None = None, area: str = "",
+                  agency: int | None = None, query: str = "", group_by: str = BY_AGENCY,
+                  every_row: bool = False, page: int = 1) -> OverdueBoard:
+    """Open tasks past their due date, filtered (plan, plan year, area, lead agency, accent-free words) and
+    grouped by lead agency (a task with two leads is in both groups) or by reform area, the groups with most tasks
+    first, each group's most late first. A group shows BOARD_ROWS rows unless the board is narrowed to it (or
+    `every_row`); agencies
+come BOARD_GROUPS to a `page`.
+
+    The groups' sizes come from one aggregate and the rows from one windowed query, so the board costs the same
+    few queries for ten overdue tasks or ten thousand."""
+    tasks = _overdue_filtered(today, plan=plan, year=year, area=area, agency=agency, query=query)
+    limit = None if every_row else BOARD_ROWS
+    unled = ~Exists(TaskAgency.objects.filter(task_id=OuterRef("pk"), role=TaskAgency.Role.LEAD))
+    sums = tasks.order_by().aggregate(total=Count("pk"), unled=Count("pk", filter=unled),
+                                      first_unled=Min("due_date", filter=unled))
+    total = sums["total"]
+    if group_by == BY_AREA:
+        return OverdueBoard(total=total, groups=_by_area(tasks, today, None if area else limit), grouped_by=group_by)
+    unled_size = {"n": 0, "first_due": None} if agency else {"n": sums["unled"], "first_due": sums["first_unled"]}
+    groups, pages = _by_agency(tasks, today, agency, None if agency else limit, page, unled_size)
+    return OverdueBoard(total=total, groups=groups, grouped_by=group_by, page=min(max(page, 1), pages), pages=pages)
+
+
+def _by_agency(tasks: QuerySet[Task], today: date, agency: int | None, limit: int | None, page: int,
+               unled_size: dict[str, Any]) -> tuple[list[BoardGroup], int]:
+    leads = TaskAgency.objects.filter(role=TaskAgency.Role.LEAD, task__in=tasks)
+    if agency:
+        leads = leads.filter(agency_id=agency)
+    sizes = {row["agency_id"]: row for row in leads.order_by().values("agency_id").annotate(
+        n=Count("task_id", distinct=True), first_due=Min("task__due_date"))}
+    names = dict(Agency.objects.filter(pk__in=list(sizes)).values_list("pk", "name"))
+    groups = sorted([BoardGroup(key=str(pk), name=names[pk], rows=[], count=size["n"],
+                                most_days_late=(today - size["first_due"]).days) for pk, size in sizes.items()],
+                    key=lambda g: (-g.count, key(g.name)))
+    if unled_size["n"]:
+        groups.append(BoardGroup(key="", name=NO_LEAD, rows=[], count=unled_size["n"],
+                                 most_days_late=(today - unled_size["first_due"]).days))
+    pages = max(1, -(-len(groups) // BOARD_GROUPS))
+    start = (min(max(page, 1), pages) - 1) * BOARD_GROUPS
+    groups = groups[start:start + BOARD_GROUPS]
+    by_pk = {int(g.key): g for g in groups if g.key}
+    for agency_obj in Agency.objects.filter(pk__in=list(by_pk)):
+        by_pk[agency_obj.pk].agency = agency_obj
+    shown = tasks.filter(task_agencies__role=TaskAgency.Role.LEAD).annotate(
+        lead_id=F("task_agencies__agency_id")).filter(lead_id__in=list(by_pk))
+    if limit is not None:
+        shown = shown.annotate(place=_rank(F("lead_id"))).filter(place__lte=limit)
+    placed: dict[int, list[int]] = {}
+    for task_id, lead_id in shown.order_by().values_list("pk", "lead_id"):
+        placed.setdefault(task_id, []).append(lead_id)
+    for row in _rows(Task.objects.filter(pk__in=list(placed)), today):
+        for lead_id in placed[row.task.pk]:
+            by_pk[lead_id].rows.append(row)
+    if groups and not groups[-1].key:  # all of them: no filter narrows the board to tasks without a lead; few
+        groups[-1].rows = _rows(tasks.exclude(task_agencies__role=TaskAgency.Role.LEAD), today)
+    return groups, pages
+
+
+def _by_area(tasks: QuerySet[Task], today: date, limit: int | None) -> list[BoardGroup]:
+    area = Coalesce(F("section__area"), Value(""))
+    groups: dict[str, BoardGroup] = {}
+    for row in tasks.order_by().annotate(code=area).values("code").annotate(n=Count("pk"), first_due=Min("due_date")):
+        code = _area_code(row["code"])
+        group = groups.setdefault(code, BoardGroup(key=code, name=AREA_NAMES.get(code, OTHER_AREA[1]), rows=[]))
+        group.count += row["n"]
+        group.most_days_late = max(group.most_days_late, (today - row["first_due"]).days)
+    shown = tasks if limit is None else tasks.annotate(place=_rank(area)).filter(place__lte=limit)
+    for row in _rows(Task.objects.filter(pk__in=list(shown.values_list("pk", flat=True))), today):
+        groups[_area_code(row.task.area)].rows.append(row)
     order = [*AREA_NAMES, OTHER_AREA[0]]
-    area_groups = sorted(by_area.values(), key=lambda g: order.index(g.key) if g.key in order else len(order))
-    return OverdueBoard(rows=rows, by_agency=agency_groups, by_area=area_groups)
+    for group in groups.values():  # areas outside the standard seven share "Khác": its rows in the board's order
+        group.rows.sort(key=lambda r: (r.task.due_date, r.task.plan_id, r.task.order, r.task.pk))
+        if limit is not None:
+            del group.rows[limit:]
+    return sorted(groups.values(), key=lambda g: order.index(g.key))
 
 
 def board_choices(today: date) -> dict[str, Any]:
     """What the board's filters offer: plans, years and lead agencies that have overdue tasks, and the areas."""
     late = Task.objects.exclude(status__in=CLOSED).filter(due_date__lt=today)
+    plans = list(Plan.objects.filter(pk__in=late.values("plan_id")).order_by("-year", "number"))
     return {
-        "plans": Plan.objects.filter(pk__in=late.values("plan_id")).order_by("-year", "number"),
-        "years": sorted({y for y in Plan.objects.filter(pk__in=late.values("plan_id")).values_list("year", flat=True)
-                         if y}, reverse=True),
+        "plans": plans,
+        "years": sorted({p.year for p in plans if p.year}, reverse=True),
         "areas": [*AREA_NAMES.items(), OTHER_AREA],
         "agencies": Agency.objects.filter(pk__in=TaskAgency.objects.filter(
             task__in=late, role=TaskAgency.Role.LEAD).values("agency_id")).order_by("name"),
@@ -423,7 +529,8 @@ def board_choices(today: date) -> dict[str, Any]:
 
 def overdue_of_agency(agency_id: int, today: date, task_ids: set[int] | None = None) -> list[BoardRow]:
     """The overdue tasks an agency leads (those chosen, when task_ids is given), for its urging letter."""
-    rows = overdue_board(today, agency=agency_id).rows
+    groups = overdue_board(today, agency=agency_id, every_row=True).groups
+    rows = groups[0].rows if groups else []
     return [r for r in rows if task_ids is None or r.task.pk in task_ids]
 
 

@@ -42,13 +42,20 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     filters = {"plan": int_or_none(request.GET.get("ke_hoach")), "year": int_or_none(request.GET.get("nam")),
                "area": request.GET.get("linh_vuc", ""), "agency": int_or_none(request.GET.get("co_quan")),
                "query": request.GET.get("q", "").strip()}
-    group_by = "linh_vuc" if request.GET.get("theo") == "linh_vuc" else "co_quan"
-    board = selectors.overdue_board(today, **filters)
+    group_by = selectors.BY_AREA if request.GET.get("theo") == selectors.BY_AREA else selectors.BY_AGENCY
+    page = int_or_none(request.GET.get("trang")) or 1
+    board = selectors.overdue_board(today, **filters, group_by=group_by, page=page)
     query = request.GET.copy()
     query.pop("theo", None)
+    query.pop("trang", None)
     return render(request, "tracking/board.html", {
-        "board": board, "groups": board.by_area if group_by == "linh_vuc" else board.by_agency,
-        "group_by": group_by, "filters": filters, "choices": selectors.board_choices(today), "today": today,
+        "board": board, "groups": board.groups, "group_by": group_by,
+        # a group's "see the rest" link keeps the other filters and narrows the board to that group
+        "pages": range(1, board.pages + 1), "board_groups": selectors.BOARD_GROUPS,
+        "narrowing": [(name, value) for name, value in request.GET.items()
+                      if name in ("q", "ke_hoach", "nam", "linh_vuc", "co_quan") and value
+                      and name != ("co_quan" if group_by == selectors.BY_AGENCY else "linh_vuc")],
+        "filters": filters, "choices": selectors.board_choices(today), "today": today,
         "filter_query": query.urlencode(), "letters": selectors.urging_letters()[:10]})
 
 

@@ -274,6 +274,10 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- the work queue ---------------------------------------------------------------------------------------------
 
+QUEUE_ROWS = 200
+PROVINCE_QUEUE_ROWS = 50
+
+
 def work_queue(request: HttpRequest) -> HttpResponse:
     """My agency's work: overdue, due soon, at risk, waiting for my approval, coordinated for others. Managers
     see the whole province (or one agency they pick); a viewer sees their agency's lists, read-only."""
@@ -283,7 +287,9 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     filters = {"query": request.GET.get("q", "").strip(), "plan": int_or_none(request.GET.get("ke_hoach")),
                "area": request.GET.get("linh_vuc", ""), "status": status if status in Status.values else ""}
     agency_id = int_or_none(request.GET.get("co_quan")) if whole_province else user.agency_id
-    queue = selectors.work_queue(today, agency_id=agency_id, whole_province=whole_province, **filters)
+    # the whole province's lists are thousands long: the first rows of each, and the filters to narrow them
+    limit = PROVINCE_QUEUE_ROWS if whole_province and not agency_id else QUEUE_ROWS
+    queue = selectors.work_queue(today, agency_id=agency_id, whole_province=whole_province, limit=limit, **filters)
     approvals = [s for s in queue.awaiting_approval if policy.can_approve_completion(user, s.task)]
     rows = [*queue.overdue, *queue.due_soon, *queue.at_risk, *queue.awaiting_approval]
     editable = {s.task.pk for s in rows if policy.can_update_progress(user, s.task)}

@@ -604,3 +604,27 @@ def test_same_number_of_queries_small_and_big(client: Client, users: dict[str, U
     assert Task.objects.count() > 300 and Agency.objects.count() >= 20
     big = count_queries(client, world)
     assert big == small
+
+
+def test_agency_tables_are_paged_and_the_xlsx_keeps_every_agency(client: Client, users: dict[str, User],
+                                                                  world: World) -> None:
+    """Past AGENCY_ROWS lead agencies the status table and the heatmap table show a page each (the same agencies,
+    numbered on from the page before); the XLSX still lists every agency."""
+    from dondoc.dashboards.views import AGENCY_ROWS
+
+    grow(world.agencies, world, AGENCY_ROWS + 3, 1)
+    signed_in(client, users["viewer"])
+    first = client.get(reverse("dashboard")).content
+    second = client.get(reverse("dashboard"), {"trang": 2}).content
+    first_rows, second_rows = rows_of(first, "table-status_by_agency"), rows_of(second, "table-status_by_agency")
+    assert len(first_rows) == AGENCY_ROWS and len(second_rows) == len(AGENCY_COUNTS) + 3
+    assert not set(first_rows) & set(second_rows)
+    assert rows_of(first, "table-heatmap").keys() == first_rows.keys()
+    assert rows_of(second, "table-heatmap").keys() == second_rows.keys()
+    numbers = [tr.xpath("td[1]")[0].text_content() for tr in
+               lxml.html.fromstring(second).get_element_by_id("table-status_by_agency").xpath("tbody/tr")]
+    assert numbers[0] == str(AGENCY_ROWS + 1)
+    assert "trang=1" in lxml.html.fromstring(second).xpath("//p[contains(@class,'pager')]//a/@href")[0]
+    sheet = load_workbook(io.BytesIO(client.get(reverse("dashboard_xlsx"), {"chart": "status_by_agency"}).content))
+    names = {row[1] for row in sheet.active.iter_rows(values_only=True)}
+    assert {a.name for a in Agency.objects.filter(name__startswith="Sở thử nghiệm")} <= names

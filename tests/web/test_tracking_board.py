@@ -101,13 +101,15 @@ def test_board_groups_overdue_tasks_by_agency_and_area(client: Client, users: di
     assert response.status_code == 200
     board = response.context["board"]
     review, publish, simplify = task_of(plan, "review"), task_of(plan, "publish"), task_of(plan, "simplify")
-    assert [r.task for r in board.rows] == [review, simplify, publish]  # most late first
-    by_agency = {g.name: [(r.task, r.days_late) for r in g.rows] for g in board.by_agency}
+    assert board.total == 3 and board.grouped_by == "co_quan"
+    by_agency = {g.name: [(r.task, r.days_late) for r in g.rows] for g in board.groups}
     assert by_agency == {"Sở Tư pháp": [(review, 77), (publish, 5)], "Sở Tài chính": [(simplify, 15)]}
-    assert board.by_agency[0].agency == agencies["justice"] and board.by_agency[0].most_days_late == 77
-    by_area = {g.key: [r.task for r in g.rows] for g in board.by_area}
+    assert board.groups[0].agency == agencies["justice"] and board.groups[0].most_days_late == 77
+    assert [g.count for g in board.groups] == [2, 1]
+    by_area_board = client.get(reverse("overdue_board"), {"theo": "linh_vuc"}).context["board"]
+    by_area = {g.key: [r.task for r in g.rows] for g in by_area_board.groups}
     assert by_area == {"the_che": [review], "tthc": [simplify, publish]}
-    assert [g.name for g in board.by_area] == ["Cải cách thể chế", "Cải cách thủ tục hành chính"]
+    assert [g.name for g in by_area_board.groups] == ["Cải cách thể chế", "Cải cách thủ tục hành chính"]
     html = response.content.decode()
     assert "Nhiệm vụ quá hạn" in html and "Sở Tư pháp" in html and "<strong>77</strong>" in html
     assert reverse("letter_create", args=[agencies["justice"].pk]) in html
@@ -116,7 +118,10 @@ def test_board_groups_overdue_tasks_by_agency_and_area(client: Client, users: di
     assert "Cải cách thủ tục hành chính" in by_area_page
 
     def rows(**params: Any) -> list[Task]:
-        return [r.task for r in client.get(reverse("overdue_board"), params).context["board"].rows]
+        """Every task on the board, most late first."""
+        board = client.get(reverse("overdue_board"), params).context["board"]
+        found = {r.task for g in board.groups for r in g.rows}
+        return sorted(found, key=lambda t: (t.due_date, t.plan_id, t.order, t.pk))
 
     assert rows(linh_vuc="tthc") == [simplify, publish]
     assert rows(co_quan=agencies["finance"].pk) == [simplify]
@@ -125,6 +130,34 @@ def test_board_groups_overdue_tasks_by_agency_and_area(client: Client, users: di
     assert rows(ke_hoach=plan.pk, nam=2025) == [review, simplify, publish]
     assert rows(nam=2024) == []
     assert rows(linh_vuc="khac") == []
+
+
+def test_board_shows_a_few_rows_per_agency_and_pages_agencies(client: Client, users: dict[str, User], plan: Plan,
+                                                              agencies: dict[str, Agency],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A province has thousands of overdue tasks: each group shows its most late rows and links to the rest, and
+    agencies come a page at a time (here one row and one agency, to see it on three tasks)."""
+    monkeypatch.setattr(selectors, "BOARD_ROWS", 1)
+    monkeypatch.setattr(selectors, "BOARD_GROUPS", 1)
+    login(client, users["standing"])
+    review, publish, simplify = task_of(plan, "review"), task_of(plan, "publish"), task_of(plan, "simplify")
+    first = client.get(reverse("overdue_board"), {"q": "", "nam": 2025})
+    board = first.context["board"]
+    assert (board.total, board.page, board.pages) == (3, 1, 2)
+    [justice] = board.groups
+    assert (justice.name, justice.count, justice.more, [r.task for r in justice.rows]) == ("Sở Tư pháp", 2, 1, [review])
+    html = first.content.decode()
+    assert f"co_quan={agencies['justice'].pk}&amp;nam=2025" in html  # the rest of the group, the year kept
+    assert "trang=2" in html
+    [finance] = client.get(reverse("overdue_board"), {"trang": 2}).context["board"].groups
+    assert finance.name == "Sở Tài chính" and [r.task for r in finance.rows] == [simplify]
+    assert client.get(reverse("overdue_board"), {"trang": 99}).context["board"].page == 2  # past the end: the last
+    narrowed = client.get(reverse("overdue_board"), {"co_quan": agencies["justice"].pk}).context["board"]
+    assert [r.task for r in narrowed.groups[0].rows] == [review, publish]  # narrowed to the group: every row
+    areas = client.get(reverse("overdue_board"), {"theo": "linh_vuc"}).context["board"].groups
+    assert [(g.key, g.count, g.more) for g in areas] == [("the_che", 1, 0), ("tthc", 2, 1)]
+    tthc = client.get(reverse("overdue_board"), {"theo": "linh_vuc", "linh_vuc": "tthc"}).context["board"].groups
+    assert [r.task for r in tthc[0].rows] == [simplify, publish]
 
 
 def test_board_and_letters_are_for_the_standing_agency_only(client: Client, users: dict[str, User], plan: Plan,
@@ -389,9 +422,9 @@ def xlsx_bytes(files: dict[str, bytes]) -> bytes:
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("cap-nhat.csv", b"a,b\n", "chỉ nhận tệp Excel .xlsx"),
+    ("cap-nhat.csv", b"a,b\n", "chỉ nhận bảng tính Excel (.xlsx)"),
     ("cap-nhat.xlsx", b"", "rỗng"),
-    ("cap-nhat.xlsx", b"%PDF-1.7 not a workbook", "không phải tệp Excel .xlsx"),
+    ("cap-nhat.xlsx", b"%PDF-1.7 not a workbook", "không phải bảng tính Excel (.xlsx)"),
     ("cap-nhat.xlsx", xlsx_bytes({"word/document.xml": b"<w/>"}), "không phải bảng tính Excel"),
     ("cap-nhat.xlsx", xlsx_bytes({"xl/workbook.xml": b"<khong-phai-xml", "[Content_Types].xml": b"<x"}),
      "Không đọc được tệp Excel"),

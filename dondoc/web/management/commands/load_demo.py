@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from dondoc.accounts.models import Role, User
@@ -15,8 +17,11 @@ from dondoc.plans.imports import import_document
 from dondoc.reports.demo import seed_reports
 from dondoc.scoring.demo import seed_scoring
 from dondoc.tracking.demo import spread_progress, summary
+from dondoc.web.database import refresh_planner_statistics
 
-DEMO_PASSWORD = "dondoc-demo"  # a local demonstration only; `make run` prints it
+# A local demonstration only; `make run` prints it. It is one shared, published password, so it is set deliberately
+# here (no password form involved) — but it still has to pass AUTH_PASSWORD_VALIDATORS, checked for every account.
+DEMO_PASSWORD = "dondoc-demo"
 DEMO_ACCOUNTS = [  # username, role, agency the account belongs to, full name
     ("quantri", Role.ADMIN, "Sở Nội vụ", "Quản trị hệ thống"),
     ("thuongtruc", Role.STANDING, "Sở Nội vụ", "Cán bộ Sở Nội vụ"),
@@ -69,6 +74,7 @@ class Command(BaseCommand):
         if scored:
             self.stdout.write(f"Chấm điểm Chỉ số CCHC mẫu: {scored['published']} bản đã công bố (năm trước), "
                               f"{scored['submitted']} bản chờ thẩm định, {scored['started']} bản đang tự chấm.")
+        refresh_planner_statistics()  # the bulk load changed every table's shape
 
     def _account(self, username: str, role: str, agency: Any, full_name: str) -> User:
         user, _ = User.objects.get_or_create(username=username)
@@ -76,6 +82,10 @@ class Command(BaseCommand):
         if agency is not None:
             user.agency = agency
         user.is_staff = user.is_superuser = role == Role.ADMIN
+        try:
+            validate_password(DEMO_PASSWORD, user)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         user.set_password(DEMO_PASSWORD)
         user.save()
         return user
