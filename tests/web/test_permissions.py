@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from dondoc.accounts.models import User
+from dondoc.accounts.models import Role, User
 from dondoc.agencies import services as agency_services
 from dondoc.agencies.models import Agency, AgencyAlias
 from dondoc.audit.models import AuditEvent
@@ -44,9 +44,10 @@ from dondoc.tracking import bulk, letters
 from dondoc.tracking import services as tracking_services
 from dondoc.tracking.models import BulkUpload, Evidence, Extension, Notification, ProgressUpdate, UrgingLetter
 
-from .conftest import PASSWORD, sample_plan_json
+from .conftest import PASSWORD, make_user, sample_plan_json
 
-ROLES = ("admin", "standing", "focal", "leader", "viewer", "other_focal", "anonymous")
+# own agency (Sở Tư pháp: focal, leader) and another agency (Sở Tài chính: viewer, other_focal, other_leader)
+ROLES = ("admin", "standing", "focal", "leader", "viewer", "other_focal", "other_leader", "anonymous")
 LOGIN_URL = "/dang-nhap/"
 
 # A small plan of Sở Tư pháp, invented for these tests, in the pipe-separated TXT layout.
@@ -121,14 +122,20 @@ def make_draft(user: Any, capture: Any) -> ImportDraft:
 
 @pytest.fixture
 def world(users: dict[str, Any], agencies: dict[str, Agency], django_capture_on_commit_callbacks: Any) -> World:
+    """The users of every role, and Sở Tài chính's leader: the other agency's officer who may approve and submit."""
+    users = {**users, "other_leader": make_user("lanhdao2", Role.LEADER, agencies["finance"])}
     return World(users, agencies, django_capture_on_commit_callbacks)
 
 
 # --- the expectation table -------------------------------------------------------------------------------------
 
 def expect(admin: int, standing: int, focal: int, leader: int, viewer: int, other_focal: int,
-           anonymous: int = 302) -> dict[str, int]:
-    return dict(zip(ROLES, (admin, standing, focal, leader, viewer, other_focal, anonymous), strict=True))
+           anonymous: int = 302, other_leader: int | None = None) -> dict[str, int]:
+    """Each role's status. Another agency's leader gets what its focal officer gets unless stated: neither acts
+    for Sở Tư pháp, whatever the role."""
+    other_leader = other_focal if other_leader is None else other_leader
+    return dict(zip(ROLES, (admin, standing, focal, leader, viewer, other_focal, other_leader, anonymous),
+                    strict=True))
 
 
 def everyone(status: int = 200) -> dict[str, int]:
