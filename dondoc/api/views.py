@@ -21,6 +21,7 @@ from dondoc.plans.models import Status
 from dondoc.reports.models import Report
 
 from . import selectors
+from .pagination import HeavyPages
 from .serializers import (
     AgencySerializer,
     MilestoneSerializer,
@@ -167,6 +168,7 @@ class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
                                                    SUBMITTED_SINCE]),
                     retrieve=extend_schema(summary="Một báo cáo định kỳ đã gửi", responses=ReportDetailSerializer))
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = HeavyPages
     """Periodic reports as sent: every submitted version (a correction names the one it corrects in `previous`),
     never a draft. `figures` are the numbers frozen at submission; the list gives totals, per-area and (for the
     province's aggregate) per-agency counts, the detail adds each task's line."""
@@ -192,6 +194,7 @@ METRIC = OpenApiParameter("metric", OpenApiTypes.STR,
 @extend_schema_view(list=extend_schema(summary="Chỉ tiêu và số liệu thực hiện", parameters=[PLAN, YEAR, METRIC]),
                     retrieve=extend_schema(summary="Một chỉ tiêu"))
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = HeavyPages
     """The plans' targets with their actuals per report period (scope-wide and per agency)."""
 
     serializer_class = TargetSerializer

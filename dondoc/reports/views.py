@@ -138,6 +138,11 @@ class NarrativeForm(forms.ModelForm):
         help_texts = {"number": gettext_lazy("Để trống nếu văn thư cấp số khi đăng ký văn bản đi.")}
 
 
+# Tasks listed per area on the report's page: the province's aggregate covers every task of the year (≈10,000, 7 MB
+# of HTML); the DOCX and XLSX annexes list them all.
+TASK_ROWS = 50
+
+
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     can_edit = policy.can_edit_report(request.user, report)
@@ -159,6 +164,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     data = services.compose_for(report)
     return render(request, "reports/report_detail.html", {
         "report": report, "data": data, "form": form, "can_edit": can_edit, "buckets": BUCKETS,
+        "task_rows": f":{TASK_ROWS}", "task_rows_shown": TASK_ROWS,
         "can_approve": policy.can_approve_report(request.user, report),
         "can_correct": policy.can_correct_report(request.user, report) and not hasattr(report, "correction"),
         "can_track": policy.can_track_reports(request.user),

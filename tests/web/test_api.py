@@ -266,3 +266,19 @@ def test_api_token_command(users: dict[str, Any]) -> None:
     assert fresh.getvalue().strip() != key and not Token.objects.filter(key=key).exists()
     with pytest.raises(CommandError):
         call_command("api_token", "khong-co-ai")
+
+
+def test_pages_are_bounded_and_big_records_come_twenty_at_a_time() -> None:
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from dondoc.api.pagination import HeavyPages, Pages
+    from dondoc.api.views import ReportViewSet, TargetViewSet, TaskViewSet
+
+    def limit(pages: Pages, query: str) -> int | None:
+        return pages.get_limit(Request(APIRequestFactory().get(f"/api/v1/x/{query}")))
+
+    assert (limit(Pages(), ""), limit(Pages(), "?limit=10000"), limit(Pages(), "?limit=7")) == (100, 500, 7)
+    assert (limit(HeavyPages(), ""), limit(HeavyPages(), "?limit=10000")) == (20, 100)
+    assert ReportViewSet.pagination_class is HeavyPages and TargetViewSet.pagination_class is HeavyPages
+    assert TaskViewSet().paginator.__class__ is Pages

@@ -4,6 +4,7 @@ aggregate, report periods and letterheads, and the pages end to end."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from dondoc.accounts.models import User
 from dondoc.agencies import services as agency_services
@@ -372,3 +374,25 @@ def test_the_aggregate_quotes_each_agency_section_only_so_far(plan: Plan) -> Non
     assert f"Dòng {QUOTE_LIMIT - 1}" in texts["proposals"] and f"Dòng {QUOTE_LIMIT}\n" not in texts["proposals"]
     assert "(… 5 dòng nữa trong báo cáo của cơ quan)" in texts["proposals"]
     assert texts["results"].startswith("Kế hoạch có 2 nhiệm vụ")
+
+
+def test_the_page_lists_a_few_tasks_per_area_and_the_annex_all(client: Client, plan: Plan, agencies: dict[str, Agency],
+                                                               users: dict[str, User],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The province's aggregate covers every task of the year: its page lists TASK_ROWS per area and says where
+    the whole list is (here one row of the area's four tasks, to see it on a small plan)."""
+    from dondoc.reports import views
+
+    plan_services.store_plan(sample_plan_json(lead="Sở Tài chính"), resolve=lambda n: agency_services.ensure(n),
+                             owner=agencies["finance"], actor=users["admin"], parent=plan)
+    monkeypatch.setattr(views, "TASK_ROWS", 1)
+    report = services.open_report(q1(plan), actor=users["standing"], scope=Report.Scope.PROVINCE)
+    login(client, users["standing"])
+    html = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    section = html[html.index('id="nhiem-vu"'):]
+    assert section.count("<tr><td>") == 1
+    assert "Trang này hiện 1 trong 4 nhiệm vụ của lĩnh vực" in section
+    assert reverse("report_download", args=[report.pk, "xlsx"]) in section
+    sheets = load_workbook(io.BytesIO(client.get(reverse("report_download", args=[report.pk, "xlsx"])).content))
+    cells = {str(c.value) for ws in sheets for row in ws.iter_rows() for c in row if c.value}
+    assert {t.content for t in Task.objects.all()} <= cells
