@@ -371,16 +371,50 @@ def run(a: argparse.Namespace, url: str, tmp: Path) -> int:
         traveller.stop()
 
 
+Step = tuple[str, str, Callable[[], Any], Callable[[], Any], Callable[[Any, Any], None]]
+
+
+def selector_steps(year: int, today: date) -> list[Step]:
+    """The province dashboard's selectors for `year` seen on `today`, each as (name, label, selector, its SQL floor,
+    the check that both give the same figures). scripts/bench_web.py runs them too."""
+    from dondoc.dashboards import selectors
+    from dondoc.scoring.selectors import as_of_for
+
+    scope = selectors.Scope(year=year, today=today)
+    days = [d for d, _label in selectors.trend_days(year, today)]
+
+    def compare_agencies(ours: Any, raw: Any) -> None:
+        totals, cells = floor_agency_shapes(raw)
+        check("agency totals", {r.agency_id: r.values for r in ours.rows}, totals)
+        check("heatmap cells", from_agencies(ours), cells)
+
+    as_of = as_of_for(year, today)
+    return [
+        ("areas", "status_by_area (a)", lambda: selectors.status_by_area(scope), lambda: floor_area(year, today),
+         lambda o, f: check("status_by_area", from_area(o), f)),
+        ("breakdown", "agency_breakdown (b, c: per agency, heatmap)", lambda: selectors.agency_breakdown(scope),
+         lambda: floor_agencies(year, today), compare_agencies),
+        ("trend", "overdue_trend (d)", lambda: selectors.overdue_trend(scope), lambda: floor_trend(year, days),
+         lambda o, f: check("overdue_trend", [p.overdue for p in o], f)),
+        ("targets", "targets_by_plan (e)", lambda: selectors.targets_by_plan(scope), lambda: floor_targets(year),
+         lambda o, f: check("targets_by_plan", {p.plan.pk: p.values for p in o}, f)),
+        ("rankings", "par_rankings (f)", selectors.par_rankings, floor_rankings,
+         lambda o, f: check("par_rankings", {r.level: {x.agency.pk: (round(float(x.index), 2), x.rank)
+                                                       for x in r.rows} for r in o}, f)),
+        ("grades", "department_grades (f; the selector also grades last year)",
+         lambda: selectors.department_grades(year, today), lambda: floor_grades(year, as_of),
+         lambda o, f: check("department_grades", {g.agency.pk: (
+             float(g.grade.score) if g.grade.score is not None else None, g.grade.graded) for g in o}, f)),
+    ]
+
+
 def measure(a: argparse.Namespace, world: dict[str, Any]) -> int:
     from django.test import Client
     from django.urls import reverse
 
     from dondoc.agencies.models import Agency
     from dondoc.dashboards import selectors
-    from dondoc.scoring.selectors import as_of_for
 
-    scope = selectors.Scope(year=YEAR, today=TODAY)
-    days = [d for d, _label in selectors.trend_days(YEAR, TODAY)]
     rows: list[tuple[str, list[float], list[float] | None]] = []
 
     def pair(label: str, ours: Callable[[], Any], floor: Callable[[], Any] | None,
@@ -393,28 +427,10 @@ def measure(a: argparse.Namespace, world: dict[str, Any]) -> int:
         rows.append((label, times, floor_times))
         return result
 
-    areas = pair("status_by_area (a)", lambda: selectors.status_by_area(scope),
-                 lambda: floor_area(YEAR, TODAY), lambda o, f: check("status_by_area", from_area(o), f))
-
-    def compare_agencies(ours: Any, raw: Any) -> None:
-        totals, cells = floor_agency_shapes(raw)
-        check("agency totals", {r.agency_id: r.values for r in ours.rows}, totals)
-        check("heatmap cells", from_agencies(ours), cells)
-
-    breakdown = pair("agency_breakdown (b, c: per agency, heatmap)", lambda: selectors.agency_breakdown(scope),
-                     lambda: floor_agencies(YEAR, TODAY), compare_agencies)
-    trend = pair("overdue_trend (d)", lambda: selectors.overdue_trend(scope), lambda: floor_trend(YEAR, days),
-                 lambda o, f: check("overdue_trend", [p.overdue for p in o], f))
-    targets = pair("targets_by_plan (e)", lambda: selectors.targets_by_plan(scope), lambda: floor_targets(YEAR),
-                   lambda o, f: check("targets_by_plan", {p.plan.pk: p.values for p in o}, f))
-    rankings = pair("par_rankings (f)", selectors.par_rankings, floor_rankings,
-                    lambda o, f: check("par_rankings", {r.level: {x.agency.pk: (round(float(x.index), 2), x.rank)
-                                                                  for x in r.rows} for r in o}, f))
-    as_of = as_of_for(YEAR, TODAY)
-    grades = pair("department_grades (f; the selector also grades last year)",
-                  lambda: selectors.department_grades(YEAR, TODAY), lambda: floor_grades(YEAR, as_of),
-                  lambda o, f: check("department_grades", {g.agency.pk: (
-                      float(g.grade.score) if g.grade.score is not None else None, g.grade.graded) for g in o}, f))
+    results = {name: pair(label, ours, floor, compare)
+               for name, label, ours, floor, compare in selector_steps(YEAR, TODAY)}
+    areas, breakdown, trend, targets, rankings, grades = (
+        results[n] for n in ("areas", "breakdown", "trend", "targets", "rankings", "grades"))
     agency = max((r for r in breakdown.rows if r.linkable), key=lambda r: r.total)
     agency_obj = Agency.objects.get(pk=agency.agency_id)
     agency_scope = selectors.Scope(year=YEAR, today=TODAY, agency=agency_obj)
