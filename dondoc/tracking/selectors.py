@@ -82,14 +82,19 @@ def due_soon_tasks(today: date, days: int | None = None) -> QuerySet[Task]:
                                                                    due_date__lte=today + timedelta(days=days))
 
 
+def _in_role(agency_id: int, role: str) -> QuerySet[Task]:
+    # by the task ids of the agency's links, not a join: a join needs DISTINCT over every column of the task
+    # (its texts too), which PostgreSQL sorts for each list and each count of the work queue
+    links = TaskAgency.objects.filter(agency_id=agency_id, role=role).values("task_id")
+    return tasks_with_agencies().filter(pk__in=links)
+
+
 def led_by(agency_id: int) -> QuerySet[Task]:
-    return tasks_with_agencies().filter(task_agencies__agency_id=agency_id,
-                                        task_agencies__role=TaskAgency.Role.LEAD).distinct()
+    return _in_role(agency_id, TaskAgency.Role.LEAD)
 
 
 def coordinated_by(agency_id: int) -> QuerySet[Task]:
-    return tasks_with_agencies().filter(task_agencies__agency_id=agency_id,
-                                        task_agencies__role=TaskAgency.Role.COORDINATING).distinct()
+    return _in_role(agency_id, TaskAgency.Role.COORDINATING)
 
 
 def updates_of(task: Task) -> QuerySet[ProgressUpdate]:
