@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run demo test test-web-sqlite lint bench-import bench-reports bench-dossiers bench-dashboards clean
+.PHONY: run demo test test-web-sqlite lint bench-import bench-reports bench-dossiers bench-dashboards bench-web bench-fuzz clean
 
 $(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,21 @@ bench-dossiers: $(STAMP)
 # beside its hand-written SQL floor, and the pages, in a throw-away SQLite database: see docs/benchmarks.md.
 bench-dashboards: $(STAMP)
 	$(PY) scripts/bench_dashboards.py
+
+# The web pages at province scale (`dondoc demo_scale`: ≈250 agencies, three years, ≈30,000 tasks) in a throw-away
+# SQLite database: each page's p50/p95 as its user, the dashboard selectors beside their SQL floors, and a load test
+# (gunicorn + locust on loopback): see docs/benchmarks.md. PostgreSQL: BENCH_WEB_ARGS="--database-url postgres://…/db".
+bench-web: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,postgres,bench]'
+	$(PY) scripts/bench_web.py $(BENCH_WEB_ARGS)
+
+# Fuzzing the importer (issue 8): every atheris target of scripts/fuzz_import.py for FUZZ_SECONDS each, two at a time
+# (the CI run is tests/importer/test_fuzz_*.py: 100,000 inputs), then the Hypothesis properties on their long
+# profile: see docs/benchmarks.md. A crash's input is kept under var/fuzz/<target>/artifacts/.
+FUZZ_SECONDS ?= 300
+bench-fuzz: $(STAMP)
+	$(PY) scripts/fuzz_bench.py --seconds $(FUZZ_SECONDS) --jobs 2 --keep var/fuzz --json var/fuzz/results.json
+	DONDOC_HYPOTHESIS_PROFILE=long $(VENV)/bin/pytest -q -p no:cacheprovider tests/importer/test_fuzz_hypothesis.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

@@ -13,6 +13,8 @@ from typing import Any
 AREAS = ("chi_dao", "the_che", "tthc", "to_chuc_bo_may", "cong_vu", "tai_chinh_cong", "chinh_quyen_so")
 RECURRENCES = ("monthly", "quarterly", "semiannual", "nine_months", "annual", "twice_yearly")
 RAW_FIELDS = ("content", "output", "lead", "coordinating", "deadline", "funding", "note")
+# The years a plan's dates and plan year can fall in: a year outside is a typo or garbage ("năm 4044").
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 @dataclass

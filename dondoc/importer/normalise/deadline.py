@@ -39,10 +39,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
-from ..model import RECURRENCES, Schedule
+from ..model import MAX_YEAR, MIN_YEAR, RECURRENCES, Schedule
 from ..text import fold, key
-
-_MIN_YEAR, _MAX_YEAR = 1900, 2200
 
 # --- pre-processing on the accented text --------------------------------------------------------
 # Number words are only unambiguous with their diacritics ("sáu" six vs "sau" after), so they are
@@ -208,7 +206,7 @@ def _year(raw: str | None, plan_year: int | None) -> int | None:
     value = int(raw)
     if len(raw) == 2:
         value += 2000
-    return value if _MIN_YEAR <= value <= _MAX_YEAR else None
+    return value if MIN_YEAR <= value <= MAX_YEAR else None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -217,7 +215,7 @@ def _month_end(year: int, month: int) -> date:
 
 def _period(year: int | None, first: int, last: int, marker: str | None) -> date | None:
     """Last day allowed for months first..last of a year; "trước" means before the period starts."""
-    if year is None or not (1 <= first <= 12 and 1 <= last <= 12) or not _MIN_YEAR <= year <= _MAX_YEAR:
+    if year is None or not (1 <= first <= 12 and 1 <= last <= 12) or not MIN_YEAR <= year <= MAX_YEAR:
         return None
     if marker in _BEFORE:
         return date(year, first, 1) - timedelta(days=1)
@@ -423,7 +421,7 @@ class _Clause:
         spans: list[tuple[int, int]] = []
         for sep, raw in [("", m.group(2))] + _YEAR_LIST_ITEM.findall(m.group(3) or ""):
             value = int(raw)
-            if not _MIN_YEAR <= value <= _MAX_YEAR:
+            if not MIN_YEAR <= value <= MAX_YEAR:
                 continue
             if sep in _RANGE_SEPS and spans:
                 spans[-1] = (spans[-1][0], value)  # "2023-2025": the span ends with its last year
@@ -434,7 +432,7 @@ class _Clause:
 
     def _year_span(self, m: re.Match[str]) -> None:
         first, last = int(m.group(1)), int(m.group(2))
-        if _MIN_YEAR <= first <= last <= _MAX_YEAR and self._counts(None, m.start()):
+        if MIN_YEAR <= first <= last <= MAX_YEAR and self._counts(None, m.start()):
             self._add(_period(last, 12, 12, None))
 
     def _year_marked(self, m: re.Match[str]) -> None:
@@ -507,7 +505,7 @@ def _parse_schedule(text: str, plan_year: int | None = None) -> Schedule:
     raw = fold(text if isinstance(text, str) else "").lower()
     if not _HAS_WORD.search(raw):
         return Schedule()  # empty, or only dashes/dots: nothing to read, nothing missed
-    if not isinstance(plan_year, int) or not _MIN_YEAR <= plan_year <= _MAX_YEAR:
+    if not isinstance(plan_year, int) or not MIN_YEAR <= plan_year <= MAX_YEAR:
         plan_year = None
     for pattern, digits in _NUMBER_WORDS:
         raw = pattern.sub(digits, raw)

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from datetime import date
 
-from ..model import DocumentMeta
+from ..model import MAX_YEAR, MIN_YEAR, DocumentMeta
 from ..text import akey, fold
 
 _HEAD_UNITS = 120  # the header sits in the first units, even behind a web site's box
@@ -72,6 +72,8 @@ def _lower_first(text: str) -> str:
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        return None
     try:
         return date(y, m, d)
     except (ValueError, OverflowError):
@@ -617,7 +619,7 @@ def _title(doc: _Doc) -> str | None:
 
 def _plan_year(title: str | None, doc: _Doc, issued: date | None) -> int | None:
     if title:
-        years = _YEAR_IN_TITLE.findall(title)
+        years = [y for y in _YEAR_IN_TITLE.findall(title) if MIN_YEAR <= int(y) <= MAX_YEAR]
         if years:
             return int(years[-1])
         years = _ANY_YEAR.findall(title)
@@ -627,7 +629,8 @@ def _plan_year(title: str | None, doc: _Doc, issued: date | None) -> int | None:
     if m:
         return int(m.group(1))
     if issued:
-        return issued.year + 1 if issued.month >= 11 else issued.year
+        year = issued.year + 1 if issued.month >= 11 else issued.year
+        return year if year <= MAX_YEAR else None  # "ngày 30 tháng 12 năm 2200" plans no year 2201
     return None
 
 

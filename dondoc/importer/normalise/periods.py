@@ -22,7 +22,7 @@ import re
 from datetime import date, timedelta
 
 from ..body import paragraphs
-from ..model import ReportPeriod
+from ..model import MAX_YEAR, MIN_YEAR, ReportPeriod
 from ..text import akey
 
 
@@ -61,7 +61,7 @@ _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def _ymd(y: int | None, m: int, d: int) -> date | None:
-    if y is None:
+    if y is None or not MIN_YEAR <= y <= MAX_YEAR:
         return None
     try:
         return date(y, m, d)

@@ -21,6 +21,7 @@ from pathlib import PurePath
 
 from ..errors import PlanImportError
 from ..grid import Grid
+from ..text import cap_combining
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -247,7 +248,7 @@ def decode_text(data: bytes, *, partial: bool = False) -> str:
             text = data.decode(utf16, errors="replace")
     if text is None:
         text = data.decode("cp1258", errors="replace")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", cap_combining(text))
     sample = text[:100_000]
     if "\x00" in sample:
         raise PlanImportError(_BINARY, "unsupported")
@@ -287,12 +288,17 @@ def _guess_utf16(data: bytes) -> str | None:
 
 
 def _normalise(grid: Grid) -> Grid:
-    """NFC everywhere: Windows-1258 and Word's HTML give decomposed tone marks."""
-    grid.body = [unicodedata.normalize("NFC", s) for s in grid.body]
+    """NFC everywhere: Windows-1258 and Word's HTML give decomposed tone marks (runs of combining
+    marks capped first: see text.cap_combining)."""
+
+    def nfc(s: str) -> str:
+        return unicodedata.normalize("NFC", cap_combining(s))
+
+    grid.body = [nfc(s) for s in grid.body]
     for table in grid.tables:
-        table.before = [unicodedata.normalize("NFC", s) for s in table.before]
+        table.before = [nfc(s) for s in table.before]
         for row in table.rows:
-            row.cells = [unicodedata.normalize("NFC", s) for s in row.cells]
+            row.cells = [nfc(s) for s in row.cells]
     return grid
 
 

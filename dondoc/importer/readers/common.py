@@ -15,9 +15,13 @@ BEFORE_LINES = 4
 # is also running text, where the document number, date and signer are looked for.
 LAYOUT_MAX_COLS = 2
 LAYOUT_MAX_ROWS = 6
-# Caps against hostile spans (colspan=100000) and giant tables.
+# Caps against hostile spans (colspan=100000) and giant tables. MAX_CELLS bounds the cells one
+# document's tables hold together (every reader lays tables out through GridBuilder): the
+# largest plans have some 10,000 task cells, and each cell costs about 10 µs and 500 bytes
+# on its way through the readers, so half a million keeps a hostile file to seconds and a
+# few hundred MB (a DOCX declaring a table of 10^6 empty cells is a 10 kB upload).
 MAX_SPAN = 200
-MAX_CELLS = 2_000_000
+MAX_CELLS = 500_000
 
 
 @dataclass
@@ -57,7 +61,7 @@ def expand(rows: list[list[SpanCell]]) -> list[Row]:
                 for dc in range(cell.colspan):
                     occupied.add((r + dr, c + dc))
             if len(occupied) > MAX_CELLS:
-                raise PlanImportError("Bảng trong tệp quá lớn để xử lý.", "too_large")
+                raise too_many_cells()
             # An over-long span on the row's last cell does not widen the table:
             # browsers and Word give those phantom columns no width either.
             end = c + 1 if i == len(cells) - 1 else c + cell.colspan
@@ -65,7 +69,7 @@ def expand(rows: list[list[SpanCell]]) -> list[Row]:
             c += cell.colspan
         placed.append(here)
     if width * len(rows) > MAX_CELLS:
-        raise PlanImportError("Bảng trong tệp quá lớn để xử lý.", "too_large")
+        raise too_many_cells()
     out: list[Row] = []
     for r, here in enumerate(placed):
         texts = [""] * width
@@ -75,6 +79,10 @@ def expand(rows: list[list[SpanCell]]) -> list[Row]:
         spans_all = width > 1 and len(here) == 1 and here[0][0] == 0 and here[0][1].colspan >= width
         out.append(Row(cells=texts, line=r + 1, spans_all=spans_all))
     return out
+
+
+def too_many_cells() -> PlanImportError:
+    return PlanImportError("Bảng trong tệp quá lớn để xử lý.", "too_large")
 
 
 def is_layout(rows: list[Row]) -> bool:
@@ -101,6 +109,7 @@ class GridBuilder:
     def __init__(self) -> None:
         self.grid = Grid()
         self._mark = 0  # body length right after the previous table
+        self.cells = 0  # in all tables so far: bounded by MAX_CELLS for the whole document
 
     def line(self, text: str) -> None:
         for part in text.split("\n"):
@@ -111,6 +120,9 @@ class GridBuilder:
     def table(self, rows: list[Row]) -> None:
         if not rows:
             return
+        cells = sum(len(r.cells) for r in rows)
+        self.check(cells)
+        self.cells += cells
         # Only lines since the previous table: a table continued on the next page
         # must not inherit the title lines of the one before it.
         start = max(self._mark, len(self.grid.body) - BEFORE_LINES)
@@ -119,6 +131,27 @@ class GridBuilder:
             self.grid.body.extend(layout_lines(rows))
         self._mark = len(self.grid.body)
 
+    def check(self, pending: int) -> None:
+        """PlanImportError "too_large" when `pending` more cells would take the document past
+        MAX_CELLS. Readers call it while they build a table, so a hostile one is refused before
+        it is all built."""
+        if self.cells + pending > MAX_CELLS:
+            raise too_many_cells()
+
     def warn(self, message: str) -> None:
         if message not in self.grid.warnings:
             self.grid.warnings.append(message)
+
+
+class CellCount:
+    """The cells of the table being read (spans and nested tables' cells included), checked
+    against the document's MAX_CELLS as they come: a table of 10^6 empty cells is a few kB of
+    XML, and it is refused before it is all built."""
+
+    def __init__(self, out: GridBuilder | None = None) -> None:
+        self.out = out or GridBuilder()
+        self.n = 0
+
+    def add(self, k: int) -> None:
+        self.n += k
+        self.out.check(self.n)

@@ -17,7 +17,7 @@ from docx.document import Document as DocxDocument
 from lxml import etree
 
 from ..grid import Grid, Row
-from .common import GridBuilder, SpanCell, clamp_span, clean_lines, expand
+from .common import CellCount, GridBuilder, SpanCell, clamp_span, clean_lines, expand
 from .zipguard import open_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -70,10 +70,11 @@ def read_docx(data: bytes) -> Grid:
                         if inner.tag == P:
                             out.line(numbering.label(inner) + _para_text(inner))
                         else:
-                            out.table(_table_rows(inner, numbering))
+                            out.table(_table_rows(inner, numbering, CellCount(out)))
         else:
-            out.table(_table_rows(item, numbering))
+            out.table(_table_rows(item, numbering, CellCount(out)))
     return out.grid
+
 
 
 def _as_plain_docx(zf: zipfile.ZipFile, types: bytes) -> bytes:
@@ -150,7 +151,7 @@ def _run_text(el: etree._Element, parts: list[str]) -> None:
             _run_text(child, parts)
 
 
-def _cell_lines(tc: etree._Element, numbering: _Numbering) -> list[str]:
+def _cell_lines(tc: etree._Element, numbering: _Numbering, cells: CellCount) -> list[str]:
     lines: list[str] = []
     for item in _blocks(tc):
         if item.tag == P:
@@ -158,7 +159,8 @@ def _cell_lines(tc: etree._Element, numbering: _Numbering) -> list[str]:
         else:  # a nested table: flattened, cell by cell
             for tr in _rows(item):
                 for inner in _cells(tr):
-                    lines.extend(_cell_lines(inner, numbering))
+                    cells.add(1)
+                    lines.extend(_cell_lines(inner, numbering, cells))
     return clean_lines(lines)
 
 
@@ -166,16 +168,18 @@ def _int_val(el: etree._Element | None, default: int = 0) -> int:
     return default if el is None else clamp_span(el.get(VAL, default))
 
 
-def _table_rows(tbl: etree._Element, numbering: _Numbering) -> list[Row]:
+def _table_rows(tbl: etree._Element, numbering: _Numbering, count: CellCount) -> list[Row]:
     rows: list[list[SpanCell]] = []
     for tr in _rows(tbl):
         trpr = tr.find(TRPR)
         before = _int_val(trpr.find(GRID_BEFORE)) if trpr is not None else 0
         after = _int_val(trpr.find(GRID_AFTER)) if trpr is not None else 0
+        count.add(before + after)
         cells: list[SpanCell] = [SpanCell("", before)] if before else []
         for tc in _cells(tr):
             tcpr = tc.find(TCPR)
             span = _int_val(tcpr.find(GRID_SPAN), 1) if tcpr is not None else 1
+            count.add(span)
             vmerge = tcpr.find(VMERGE) if tcpr is not None else None
             hmerge = tcpr.find(HMERGE) if tcpr is not None else None
             if hmerge is not None and hmerge.get(VAL) != "restart" and cells:
@@ -184,7 +188,7 @@ def _table_rows(tbl: etree._Element, numbering: _Numbering) -> list[Row]:
             # A vertically merged continuation shows nothing of its own; the text
             # stays with the first cell of the merge (not repeated down the rows).
             continued = vmerge is not None and vmerge.get(VAL, "continue") == "continue"
-            text = "" if continued else "\n".join(_cell_lines(tc, numbering))
+            text = "" if continued else "\n".join(_cell_lines(tc, numbering, count))
             cells.append(SpanCell(text, span))
         if after:
             cells.append(SpanCell("", after))

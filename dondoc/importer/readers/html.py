@@ -57,7 +57,7 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
         try:
             codecs.lookup(enc)
             return data.decode(enc)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # unknown; a name with a NUL in it; "idna"'s UnicodeError; bad bytes
             continue
     return data.decode("cp1258", errors="replace")
 
@@ -176,12 +176,15 @@ def _table(table: etree._Element, out: GridBuilder) -> None:
         if _tag(child) == "caption":
             out.line(_cell_text(child))
     spans: list[list[SpanCell]] = []
+    pending = 0  # cells so far, spans included: refused past MAX_CELLS before the table is all built
     for tr in _own_rows(table):
         if _HIDDEN.search(tr.get("style") or ""):
             continue
         cells = []
         for td in _own_cells(tr):
             colspan = clamp_span(td.get("colspan", 1))
+            pending += colspan
+            out.check(pending)
             cells.append(SpanCell(_cell_text(td), colspan, clamp_span(td.get("rowspan", 1), MAX_ROWSPAN)))
         spans.append(cells)
     out.table(expand(spans))

@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..errors import PlanImportError
 from ..grid import Grid, Row
-from .common import MAX_CELLS, GridBuilder, clamp_span, clean_lines
+from .common import CellCount, GridBuilder, clamp_span, clean_lines
 from .zipguard import open_zip
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -66,7 +66,7 @@ def _blocks(parent: etree._Element, out: GridBuilder) -> None:
             for frame in child.iter(TEXT_BOX):  # text boxes anchored in the paragraph
                 _blocks(frame, out)
         elif tag == TABLE:
-            out.table(table_rows(child))
+            out.table(table_rows(child, CellCount(out)))
         elif tag in (LIST, LIST_ITEM, LIST_HEADER, SECTION, TEXT_BOX, FRAME):
             _blocks(child, out)
 
@@ -89,18 +89,18 @@ def para_text(p: etree._Element) -> str:
     return "".join(parts)
 
 
-def _cell_lines(cell: etree._Element) -> list[str]:
+def _cell_lines(cell: etree._Element, count: CellCount) -> list[str]:
     lines: list[str] = []
     for child in cell:
         tag = child.tag
         if tag in (P, H):
             lines.extend(para_text(child).split("\n"))
         elif tag == TABLE:  # nested table: flattened, cell by cell
-            for row in table_rows(child):
+            for row in table_rows(child, count):
                 for text in row.cells:
                     lines.extend(text.split("\n"))
         elif tag in (LIST, LIST_ITEM, LIST_HEADER, SECTION):
-            lines.extend(_cell_lines(child))
+            lines.extend(_cell_lines(child, count))
     return clean_lines(lines)
 
 
@@ -114,33 +114,34 @@ def _row_elements(table: etree._Element) -> list[etree._Element]:
     return rows
 
 
-def table_rows(table: etree._Element) -> list[Row]:
+def table_rows(table: etree._Element, count: CellCount | None = None) -> list[Row]:
+    """The table's rows; `count` holds the cells read so far (nested tables' too), bounded by MAX_CELLS."""
+    count = count or CellCount()
     grid: list[tuple[list[str], int]] = []
-    total = 0
     for tr in _row_elements(table):
         cells: list[str] = []
         spanned_first = 0
         for cell in tr:
             if cell.tag not in (CELL, COVERED):
                 continue
-            text = "\n".join(_cell_lines(cell)) if cell.tag == CELL else ""
+            text = "\n".join(_cell_lines(cell, count)) if cell.tag == CELL else ""
             repeat = clamp_span(cell.get(COLS_REPEATED, 1), 1_000_000)
             if repeat > MAX_REPEAT and not text.strip():
                 continue  # a spreadsheet padding its rows out to the sheet's full width
             if not cells and cell.tag == CELL:
                 spanned_first = clamp_span(cell.get(COLS_SPANNED, 1), 10_000)
+            count.add(min(repeat, MAX_REPEAT))
             cells.extend([text] * min(repeat, MAX_REPEAT))
         repeat_rows = clamp_span(tr.get(ROWS_REPEATED, 1), 1_000_000)
-        for _ in range(1 if not any(cells) else min(repeat_rows, MAX_REPEAT)):
+        for i in range(1 if not any(cells) else min(repeat_rows, MAX_REPEAT)):
+            if i:
+                count.add(len(cells))
             grid.append((cells, spanned_first))
-            total += len(cells)
-        if total > MAX_CELLS:
-            raise PlanImportError("Bảng trong tệp quá lớn để xử lý.", "too_large")
     width = max((len(c) for c, _ in grid), default=0)
+    filled = [(i, cells, spanned) for i, (cells, spanned) in enumerate(grid, start=1) if any(t.strip() for t in cells)]
+    count.add(sum(width - len(cells) for _, cells, _ in filled))  # the padding laid out below
     rows: list[Row] = []
-    for i, (cells, spanned) in enumerate(grid, start=1):
-        if not any(t.strip() for t in cells):
-            continue
+    for i, cells, spanned in filled:
         padded = cells + [""] * (width - len(cells))
         spans_all = width > 1 and spanned >= width and not any(t.strip() for t in padded[1:])
         rows.append(Row(cells=padded, line=i, spans_all=spans_all))

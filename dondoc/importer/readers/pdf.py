@@ -20,6 +20,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import PlanImportError
 from ..grid import Grid, Row
+from . import pdfguard
 from .common import GridBuilder
 
 MAX_PAGES = 500
@@ -34,6 +35,20 @@ GAP_FACTOR = 1.5  # a gap wider than this many font sizes splits a printed line
 
 
 def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> Grid:
+    with pdfguard.reading() as budget:
+        try:
+            grid = _read(data, max_pages)
+        except Exception as exc:
+            # Once the decoding budget is spent every later decode fails too, whatever caught it.
+            if budget.exceeded:
+                raise budget.error() from exc
+            raise
+        if budget.exceeded:
+            raise budget.error()
+        return grid
+
+
+def _read(data: bytes, max_pages: int) -> Grid:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
@@ -42,7 +57,10 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> Grid:
         raise _open_error(exc) from exc
     out = GridBuilder()
     with pdf:
-        pages = pdf.pages
+        try:
+            pages = pdf.pages
+        except PdfminerException as exc:
+            raise _open_error(exc) from exc
         if not pages:
             raise PlanImportError("Tệp PDF không có trang nào.", "corrupt")
         if len(pages) > max_pages:
@@ -53,15 +71,24 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> Grid:
             )
         no_text: list[int] = []
         failed: list[int] = []
+        too_complex: list[int] = []
         for number, page in enumerate(pages, start=1):
             try:
+                pdfguard.layout(page)
                 if not page.chars:
                     no_text.append(number)
                     continue
-                _page(page, out)
+                _page(page, out, number)
             except PlanImportError:
                 raise
-            except Exception:  # one broken page should not lose the others
+            except pdfguard.PageTooComplex as exc:
+                failed.append(number)
+                too_complex.append(number)
+                out.warn(f"Trang {number} của tệp PDF quá phức tạp ({exc}), nội dung bị bỏ qua.")
+            except Exception as exc:  # one broken page should not lose the others
+                inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else None
+                if isinstance(inner, PlanImportError):
+                    raise inner from exc
                 failed.append(number)
             finally:
                 page.close()
@@ -71,16 +98,24 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> Grid:
                 "needs_ocr",
             )
         if len(failed) + len(no_text) == len(pages):
+            if too_complex:
+                raise PlanImportError(
+                    f"Tệp PDF quá phức tạp để xử lý (trang {_pages(too_complex)} có quá nhiều ký tự, nét vẽ "
+                    "hoặc nội dung); không đọc được trang nào.",
+                    "too_large",
+                )
             raise PlanImportError("Tệp PDF bị hỏng: không đọc được trang nào.", "corrupt")
         if no_text:
             out.warn(f"Trang {_pages(no_text)} không có lớp văn bản (bản quét), nội dung bị bỏ qua.")
-        if failed:
-            out.warn(f"Không đọc được trang {_pages(failed)} của tệp PDF.")
+        if len(failed) > len(too_complex):
+            out.warn(f"Không đọc được trang {_pages([n for n in failed if n not in too_complex])} của tệp PDF.")
     return out.grid
 
 
 def _open_error(exc: Exception) -> PlanImportError:
     inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(inner, PlanImportError):
+        return inner
     if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
         return PlanImportError(
             "Tệp PDF được bảo vệ bằng mật khẩu hoặc mã hóa; hãy gỡ mật khẩu rồi nhập lại.", "encrypted"
@@ -93,11 +128,15 @@ def _pages(numbers: list[int]) -> str:
     return shown + (", ..." if len(numbers) > 10 else "")
 
 
-def _page(page: Any, out: GridBuilder) -> None:
-    tables = [t for t in page.find_tables() if _width(t) >= 2]
-    if not tables:
-        words = page.extract_words()
-        tables = [t for t in page.find_tables(TEXT_SETTINGS) if _plausible_text_table(t, words)]
+def _page(page: Any, out: GridBuilder, number: int) -> None:
+    try:
+        tables = [t for t in pdfguard.find_tables(page) if _width(t) >= 2]
+        if not tables:
+            words = page.extract_words()
+            tables = [t for t in pdfguard.find_tables(page, TEXT_SETTINGS) if _plausible_text_table(t, words)]
+    except pdfguard.TooManyRules as exc:
+        out.warn(f"Trang {number} của tệp PDF có quá nhiều đường kẻ ({exc}); không tìm bảng trên trang này.")
+        tables = []
     bboxes = [t.bbox for t in tables]
     events: list[tuple[float, int, Any]] = []
     for table in tables:

@@ -8,11 +8,14 @@ title there. They stay in the Table too; the table stage finds the header.
 from __future__ import annotations
 
 import io
+import re
 import warnings
+import zipfile
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import openpyxl
+from openpyxl.utils.cell import range_boundaries
 
 from ..errors import PlanImportError
 from ..grid import Grid, Row
@@ -23,7 +26,8 @@ HEADER_MIN_FILLED = 3
 
 
 def read_xlsx(data: bytes) -> Grid:
-    open_zip(data, "XLSX").close()
+    with open_zip(data, "XLSX") as zf:
+        _check_size(zf)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles, validations, ...
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
@@ -42,6 +46,49 @@ def read_xlsx(data: bytes) -> Grid:
     finally:
         wb.close()
     return out.grid
+
+
+# What openpyxl builds one Cell object for (some 500 bytes and 10 µs each): every <c> element of a
+# worksheet, empty or not, and every position a merged range or a hyperlink range covers.
+_WORKSHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_RANGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(mergeCell|hyperlink)\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+
+
+def _check_size(zf: zipfile.ZipFile) -> None:
+    """PlanImportError "too_large" before openpyxl builds more than MAX_CELLS cells.
+
+    openpyxl lays every cell of a merged range (and of a hyperlink's range) out as an object of
+    its own: a 300-byte sheet merging A1:XFD1048576 would make 17 billion of them. The sheet XML
+    is only counted here (regular expressions over the bytes), never parsed.
+    """
+    total = 0
+    for info in zf.infolist():
+        if not info.filename.lower().endswith(".xml"):
+            continue
+        body = zf.read(info)
+        if not _WORKSHEET.search(body):
+            continue
+        total += len(_CELL.findall(body))
+        for m in _RANGE.finditer(body):
+            total += _area(m.group(2).decode("ascii", "replace")) - (m.group(1) == b"mergeCell")
+        if total > MAX_CELLS:
+            raise PlanImportError(
+                "Bảng tính quá lớn để xử lý (quá nhiều ô, ô gộp hoặc liên kết trải trên cả trang tính).",
+                "too_large",
+            )
+
+
+def _area(ref: str) -> int:
+    """Cells a range ("A1:C3", "A:A", "1:1") covers; 0 for what is no range (openpyxl says so later)."""
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref.strip())
+    except (ValueError, TypeError):
+        return 0
+    cols = abs((max_col or MAX_COL) - (min_col or 1)) + 1
+    rows = abs((max_row or MAX_ROW) - (min_row or 1)) + 1
+    return rows * cols
 
 
 def _values(ws: Any) -> dict[tuple[int, int], str]:
@@ -65,18 +112,16 @@ def _values(ws: Any) -> dict[tuple[int, int], str]:
 def sheet_rows(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]]) -> list[Row]:
     if not values:
         return []
-    min_row = min(r for r, _ in values)
-    max_row = max(r for r, _ in values)
     min_col = min(c for _, c in values)
     max_col = max(c for _, c in values)
     width = max_col - min_col + 1
-    if width * (max_row - min_row + 1) > MAX_CELLS:
-        raise PlanImportError("Bảng tính quá lớn để xử lý.", "too_large")
-    # Merge origins that cover the whole used width mark a heading row.
-    full_rows = {r for r, c0, _, c1 in merges if c0 <= min_col and c1 >= max_col and width > 1}
     by_row: dict[int, dict[int, str]] = {}
     for (r, c), text in values.items():
         by_row.setdefault(r, {})[c] = text
+    if width * len(by_row) > MAX_CELLS:  # only rows holding something are laid out, each `width` wide
+        raise PlanImportError("Bảng tính quá lớn để xử lý.", "too_large")
+    # Merge origins that cover the whole used width mark a heading row.
+    full_rows = {r for r, c0, _, c1 in merges if c0 <= min_col and c1 >= max_col and width > 1}
     rows: list[Row] = []
     for r in sorted(by_row):
         cells = [by_row[r].get(c, "") for c in range(min_col, max_col + 1)]
