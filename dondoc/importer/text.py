@@ -20,16 +20,29 @@ MAX_COMBINING_RUN = 30
 
 
 @lru_cache(maxsize=1)
-def _combining_run() -> re.Pattern[str]:
+def _combining_runs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Runs of combining marks: of the Basic Multilingual Plane's (the regular expression engine tests
+    those against a bitmap: fast), and of any plane (a range list: ten times slower)."""
     marks = [c for c in range(0x20000) if unicodedata.combining(chr(c))]  # none lie above U+1FFFF
-    ranges: list[list[int]] = []
-    for c in marks:
-        if ranges and ranges[-1][1] == c - 1:
-            ranges[-1][1] = c
-        else:
-            ranges.append([c, c])
-    cls = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return re.compile(f"[{cls}]{{{MAX_COMBINING_RUN + 1},}}")
+
+    def run_of(codes: list[int]) -> str:
+        ranges: list[list[int]] = []
+        for c in codes:
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1][1] = c
+            else:
+                ranges.append([c, c])
+        cls = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+        return f"[{cls}]{{{MAX_COMBINING_RUN + 1},}}"
+
+    return re.compile(run_of([c for c in marks if c < 0x10000])), re.compile(run_of(marks))
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _cut(m: re.Match[str]) -> str:
+    return m.group(0)[:MAX_COMBINING_RUN]
 
 
 def cap_combining(text: str) -> str:
@@ -38,7 +51,8 @@ def cap_combining(text: str) -> str:
     one-line document. Readers call it before they normalise what a file holds."""
     if text.isascii():
         return text
-    return _combining_run().sub(lambda m: m.group(0)[:MAX_COMBINING_RUN], text)
+    bmp, every = _combining_runs()
+    return (every if _ASTRAL.search(text) else bmp).sub(_cut, text)
 
 
 @lru_cache(maxsize=16384)  # every stage folds the same cells and lines again (five times each on average)

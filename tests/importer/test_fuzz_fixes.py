@@ -293,6 +293,8 @@ def test_combining_mark_storm_is_capped_before_normalisation() -> None:
     assert len(plan.tasks) == 1 and len(plan.tasks[0].content) <= 1 + MAX_COMBINING_RUN
     assert cap_combining("Nguyễn Văn Ạ") == "Nguyễn Văn Ạ"  # real text is untouched
     assert cap_combining("e" + "\u0302" * 40) == "e" + "\u0302" * MAX_COMBINING_RUN
+    mixed = "e" + "\u0302\U0001d167" * 20  # marks of two planes taking turns are one run too
+    assert cap_combining(mixed) == mixed[: 1 + MAX_COMBINING_RUN]
 
 
 # ---------------------------------------------------------------- normalisers (found by the stage targets)
