@@ -25,11 +25,15 @@ from . import rules
 from .models import BulkUpload, Evidence, Extension, ProgressUpdate, UrgingLetter
 
 
+def plan_start(issued: date | None, year: int | None) -> date | None:
+    """When a plan's work could start: its issue date, else the first day of its year."""
+    if issued:
+        return issued
+    return date(year, 1, 1) if year else None
+
+
 def task_start(task: Task) -> date | None:
-    """When the work could start: the plan's issue date, else the first day of its year."""
-    if task.plan.issued_date:
-        return task.plan.issued_date
-    return date(task.plan.year, 1, 1) if task.plan.year else None
+    return plan_start(task.plan.issued_date, task.plan.year)
 
 
 @dataclass
@@ -70,10 +74,6 @@ def tasks_with_agencies() -> QuerySet[Task]:
 
 def open_tasks() -> QuerySet[Task]:
     return Task.objects.exclude(status__in=CLOSED)
-
-
-def overdue_tasks(today: date) -> QuerySet[Task]:
-    return tasks_with_agencies().exclude(status__in=CLOSED).filter(due_date__lt=today)
 
 
 def due_soon_tasks(today: date, days: int | None = None) -> QuerySet[Task]:
@@ -332,7 +332,7 @@ def _at_risk(not_yet_due: QuerySet[Task], today: date, limit: int) -> AtRisk:
     found = []
     for pk, status, progress, due, issued, year in not_yet_due.order_by().values_list(
             "pk", "status", "progress", "due_date", "plan__issued_date", "plan__year"):
-        start = issued or (date(year, 1, 1) if year else None)
+        start = plan_start(issued, year)
         if rules.at_risk(status, progress, start, due, today, gap):
             found.append((progress - (rules.time_used(start, due, today) or 0) * 100, due, pk))
     found.sort()
@@ -399,7 +399,8 @@ class OverdueBoard:
 
 
 #: rows per group on the whole board, and agencies per page: a province has thousands of overdue tasks over some
-#: 250 agencies, and the board is for choosing whom to urge; each group links to itself, where all its rows are
+#: 250 agencies, and the board is for choosing whom to urge; each group links to the board narrowed to it, which
+#: lists all its rows
 BOARD_ROWS = 10
 BOARD_GROUPS = 20
 BY_AGENCY, BY_AREA = "co_quan", "linh_vuc"
@@ -447,8 +448,7 @@ def overdue_board(today: date, *, plan: int | None = None, year: int | None = No
     """Open tasks past their due date, filtered (plan, plan year, area, lead agency, accent-free words) and
     grouped by lead agency (a task with two leads is in both groups) or by reform area, the groups with most tasks
     first, each group's most late first. A group shows BOARD_ROWS rows unless the board is narrowed to it (or
-    `every_row`); agencies
-come BOARD_GROUPS to a `page`.
+    `every_row`); agencies come BOARD_GROUPS to a `page`.
 
     The groups' sizes come from one aggregate and the rows from one windowed query, so the board costs the same
     few queries for ten overdue tasks or ten thousand."""
